@@ -1,0 +1,274 @@
+"""Load ``content/`` into a validated :class:`~generator.model.Bank`, collecting every problem.
+
+Validation = JSON Schema per file + the rules a schema cannot express (codes in
+:mod:`generator.diagnostics`). All problems are gathered before anything fails, so a
+contributor fixes a whole batch in one go.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import diagrams, markup, schema
+from . import lock as lockfile
+from .diagnostics import ContentError, Problem
+from .loader import Document, load
+from .model import (
+    LANGS,
+    Bank,
+    Question,
+    category_from,
+    page_from,
+    question_from,
+)
+
+MAX_KEY_POINT = 120
+# Interface strings the renderers use; ui.yaml must define each (MLK217).
+UI_KEYS = (
+    "site_name", "show_answer", "key_points", "answer", "intent", "difficulty", "category",
+    "tags", "related", "sources", "table", "diagram", "questions", "downloads", "deck",
+    "cheat_sheet", "all_questions", "difficulty_1", "difficulty_2", "difficulty_3",
+    "license", "revision", "page", "switch_language", "tags_index", "home",
+    "cheat_sheet_title", "by_category",
+)
+
+
+def _schemas(root: Path) -> Path:
+    return root / "schema"
+
+
+def _load_checked(path: Path, schema_name: str, problems: list[Problem]) -> Document | None:
+    doc, found = load(path)
+    problems.extend(found)
+    if doc is None or found:
+        return None
+    schema_problems = schema.check(doc, _schemas(path_root(path)) / schema_name)
+    problems.extend(schema_problems)
+    return None if schema_problems else doc
+
+
+def path_root(path: Path) -> Path:
+    """The content root a file belongs to (files sit at most one folder deep)."""
+    return path.parent.parent if path.parent.name in ("questions", "pages") else path.parent
+
+
+def _markdown_problems(doc: Document, pointer: tuple, text: str) -> list[Problem]:
+    out = []
+    line, col = doc.locate(pointer)
+    # Block scalars (|, >) start on the line after the key; plain strings on the same line.
+    first = line + 1 if doc.path.read_text(encoding="utf-8").splitlines()[line - 1].rstrip() \
+        .endswith(("|", ">", "|-", ">-")) else line
+    for offset, code, message in markup.unsafe_parts(text):
+        out.append(Problem(doc.shown, first + offset, col, code, message,
+                           doc.data.get("id")))
+    return out
+
+
+def _text_fields(data: dict[str, Any]) -> list[tuple[tuple, str]]:
+    """Every Markdown-bearing field of a question, with its pointer."""
+    fields: list[tuple[tuple, str]] = []
+    for lang in LANGS:
+        t = data[lang]
+        fields += [((lang, "question"), t["question"]), ((lang, "intent"), t["intent"]),
+                   ((lang, "answer"), t["answer"])]
+        fields += [((lang, "key_points", i), k) for i, k in enumerate(t["key_points"])]
+    if "table" in data:
+        tb = data["table"]
+        for lang in LANGS:
+            fields += [(("table", "header", lang, i), c) for i, c in enumerate(tb["header"][lang])]
+            for r, row in enumerate(tb["rows"]):
+                fields += [(("table", "rows", r, lang, i), c) for i, c in enumerate(row[lang])]
+    return fields
+
+
+def _question_rules(doc: Document, categories: set[str], tags: set[str],
+                    check_diagrams: bool) -> list[Problem]:
+    d = doc.data
+    qid = d["id"]
+    out: list[Problem] = []
+    if qid != doc.path.stem:
+        out.append(doc.problem(("id",), "MLK202", f"id '{qid}' does not match the file name "
+                               f"'{doc.path.name}'; rename the file or fix the id"))
+    if d["category"] not in categories:
+        out.append(doc.problem(("category",), "MLK203", f"unknown category '{d['category']}'; "
+                               f"use one of {', '.join(sorted(categories))} or add it to "
+                               "content/categories.yaml"))
+    for i, tag in enumerate(d["tags"]):
+        if tag not in tags:
+            out.append(doc.problem(("tags", i), "MLK204", f"unknown tag '{tag}'; add it to "
+                                   "content/tags.yaml or use an existing tag"))
+    for i, rel in enumerate(d.get("related", [])):
+        if rel == qid:
+            out.append(doc.problem(("related", i), "MLK216", "a question cannot be related to "
+                                   "itself; remove it"))
+    for lang in LANGS:
+        for i, point in enumerate(d[lang]["key_points"]):
+            if len(point) > MAX_KEY_POINT:
+                out.append(doc.problem((lang, "key_points", i), "MLK208",
+                                       f"key point has {len(point)} characters (at most "
+                                       f"{MAX_KEY_POINT}); shorten it, details belong in the "
+                                       "answer"))
+    # Structural parity: both languages must carry the same elements.
+    de, en = d["de"], d["en"]
+    if len(de["key_points"]) != len(en["key_points"]):
+        out.append(doc.problem(("en", "key_points"), "MLK209",
+                               f"{len(de['key_points'])} key points in de but "
+                               f"{len(en['key_points'])} in en; keep them parallel"))
+    sde, sen = markup.structure(de["answer"]), markup.structure(en["answer"])
+    for what in sde:
+        if sde[what] != sen[what]:
+            out.append(doc.problem(("en", "answer"), "MLK209", f"answer has {sde[what]} "
+                                   f"{what} in de but {sen[what]} in en; keep the structure "
+                                   "parallel"))
+    if "table" in d:
+        out += _table_rules(doc, d["table"])
+    for pointer, text in _text_fields(d):
+        out += _markdown_problems(doc, pointer, text)
+    if "diagram" in d and check_diagrams:
+        out += _diagram_rules(doc, d)
+    return out
+
+
+def _table_rules(doc: Document, table: dict[str, Any]) -> list[Problem]:
+    out = []
+    width = {lang: len(table["header"][lang]) for lang in LANGS}
+    if width["de"] != width["en"]:
+        out.append(doc.problem(("table", "header", "en"), "MLK206",
+                               f"table header has {width['de']} columns in de but "
+                               f"{width['en']} in en"))
+    for r, row in enumerate(table["rows"]):
+        for lang in LANGS:
+            if len(row[lang]) != width[lang]:
+                out.append(doc.problem(("table", "rows", r, lang), "MLK206",
+                                       f"table row {r + 1} has {len(row[lang])} cells in "
+                                       f"{lang} but the header has {width[lang]}"))
+    return out
+
+
+def _diagram_rules(doc: Document, d: dict[str, Any]) -> list[Problem]:
+    q = question_from(d)
+    assert q.diagram is not None
+    src_lines = len(q.diagram.d2.rstrip("\n").splitlines())
+    labels = list(q.diagram.labels)
+    for lang in LANGS:
+        err = diagrams.check(q.diagram.source(lang))
+        if err is None:
+            continue
+        if err.line is not None and err.line <= src_lines:
+            line, col = doc.locate(("diagram", "d2"))
+            return [Problem(doc.shown, line + err.line, col, "MLK207",
+                            f"D2 diagram does not compile: {err}; see https://d2lang.com",
+                            d["id"])]
+        if err.line is not None and 0 <= err.line - src_lines - 2 < len(labels):
+            key = labels[err.line - src_lines - 2]
+            return [doc.problem(("diagram", "labels", key), "MLK207",
+                                f"D2 label '{key}' ({lang}) does not compile: {err}", key=True)]
+        return [doc.problem(("diagram",), "MLK207", f"D2 diagram ({lang}) does not compile: "
+                            f"{err}")]
+    return []
+
+
+def _page_rules(doc: Document) -> list[Problem]:
+    d = doc.data
+    out = []
+    if d["id"] != doc.path.stem:
+        out.append(doc.problem(("id",), "MLK202", f"id '{d['id']}' does not match the file "
+                               f"name '{doc.path.name}'"))
+    sec = {lang: d[lang].get("sections", []) for lang in LANGS}
+    if [s["id"] for s in sec["de"]] != [s["id"] for s in sec["en"]]:
+        out.append(doc.problem(("en", "sections"), "MLK209", "sections differ between de and "
+                               "en; use the same section ids in the same order"))
+    else:
+        for i, (a, b) in enumerate(zip(sec["de"], sec["en"], strict=True)):
+            if len(a.get("items", [])) != len(b.get("items", [])):
+                out.append(doc.problem(("en", "sections", i), "MLK209",
+                                       f"section '{a['id']}' has a different number of items "
+                                       "in de and en"))
+    for lang in LANGS:
+        out += _markdown_problems(doc, (lang, "body"), d[lang]["body"])
+        for i, s in enumerate(sec[lang]):
+            if s.get("body"):
+                out += _markdown_problems(doc, (lang, "sections", i, "body"), s["body"])
+            for j, item in enumerate(s.get("items", [])):
+                out += _markdown_problems(doc, (lang, "sections", i, "items", j, "text"),
+                                          item["text"])
+    return out
+
+
+def check(root: Path, *, check_diagrams: bool = True,
+          check_lock: bool = True) -> tuple[Bank | None, list[Problem]]:
+    """Validate everything under ``root``. Returns the bank (None on errors) and problems."""
+    problems: list[Problem] = []
+    cats_doc = _load_checked(root / "categories.yaml", "categories.schema.json", problems)
+    tags_doc = _load_checked(root / "tags.yaml", "tags.schema.json", problems)
+    ui_doc = _load_checked(root / "ui.yaml", "ui.schema.json", problems)
+    categories = [category_from(c) for c in cats_doc.data["categories"]] if cats_doc else []
+    cat_ids = {c.id for c in categories}
+    tags = dict(tags_doc.data["tags"]) if tags_doc else {}
+    ui = dict(ui_doc.data["strings"]) if ui_doc else {}
+    if ui_doc:
+        problems += [ui_doc.problem(("strings",), "MLK217", f"interface string '{k}' is missing;"
+                                    " add it with de and en") for k in UI_KEYS if k not in ui]
+    if cats_doc:
+        seen: set[str] = set()
+        for i, c in enumerate(categories):
+            if c.id in seen:
+                problems.append(cats_doc.problem(("categories", i, "id"), "MLK201",
+                                                 f"category '{c.id}' is listed twice"))
+            seen.add(c.id)
+
+    questions: list[Question] = []
+    first_file: dict[str, str] = {}
+    qdocs: list[Document] = []
+    paths = sorted((root / "questions").glob("*.yaml"))
+    for path in paths:
+        doc = _load_checked(path, "question.schema.json", problems)
+        if doc is None:
+            continue
+        qid = doc.data["id"]
+        if qid in first_file:
+            problems.append(doc.problem(("id",), "MLK201", f"id '{qid}' is already used by "
+                                        f"{first_file[qid]}; ids must be unique"))
+            continue
+        first_file[qid] = doc.shown
+        found = _question_rules(doc, cat_ids, set(tags), check_diagrams) if cats_doc and \
+            tags_doc else []
+        problems += found
+        qdocs.append(doc)
+        if not any(not p.warning for p in found):
+            questions.append(question_from(doc.data, doc.path))
+    all_ids = set(first_file) | {p.stem for p in paths}  # invalid files still exist
+    for doc in qdocs:  # needs every id first
+        for i, rel in enumerate(doc.data.get("related", [])):
+            if rel not in all_ids and rel != doc.data["id"]:
+                problems.append(doc.problem(("related", i), "MLK205", f"related id '{rel}' does "
+                                            "not exist; fix the id or remove it"))
+
+    pages = {}
+    for path in sorted((root / "pages").glob("*.yaml")):
+        doc = _load_checked(path, "page.schema.json", problems)
+        if doc is not None:
+            found = _page_rules(doc)
+            problems += found
+            if not found:
+                pages[doc.data["id"]] = page_from(doc.data)
+
+    order = {c.id: i for i, c in enumerate(categories)}
+    questions.sort(key=lambda q: (order.get(q.category, 99), q.difficulty, q.id))
+    bank = Bank(root, categories, tags, questions, pages, ui)
+    if check_lock and not any(not p.warning for p in problems):
+        path = lockfile.lock_path(root)
+        lock, found = lockfile.read(path)
+        problems += found or lockfile.problems(bank, lock, path)
+    if any(not p.warning for p in problems):
+        return None, problems
+    return bank, problems
+
+
+def load_bank(root: Path, **kwargs: bool) -> Bank:
+    """The validated bank, or :class:`ContentError` listing every problem."""
+    bank, problems = check(root, **kwargs)
+    if bank is None:
+        raise ContentError(problems)
+    return bank

@@ -1,0 +1,113 @@
+"""Run the renderers into a staging folder and move the results into place atomically.
+
+A failed build (content error, crash in a renderer) leaves the previous ``OUT/`` exactly as
+it was: nothing is written outside the staging folder until every step has succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import lock as lockfile
+from .bank import load_bank
+from .model import Bank
+
+OUTPUTS = ("decks", "pdf", "site")  # decks and PDFs first: the site links to them
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every renderer may know besides the bank."""
+
+    project: Path  # folder holding mkdocs.yml, content/ and decks/
+    lock: lockfile.Lock
+    revision: dt.date  # date of the newest content change, from the lock (deterministic)
+    site_url: str
+
+
+class Progress:
+    """One line per step on stderr with its duration (silenced by ``--quiet``)."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        if not self.quiet:
+            print(f"  {name:<28} {time.perf_counter() - start:6.2f} s", file=sys.stderr)
+
+
+def revision_of(lock: lockfile.Lock) -> dt.date:
+    times = [t for e in lock.questions.values() for t in e.modified.values()]
+    return dt.datetime.fromtimestamp(max(times) if times else 0, dt.timezone.utc).date()
+
+
+def site_url(project: Path) -> str:
+    """``site_url`` from mkdocs.yml (read as text: the file has MkDocs-only YAML tags)."""
+    path = project / "mkdocs.yml"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("site_url:"):
+                return line.split(":", 1)[1].strip().strip("'\"").rstrip("/") + "/"
+    return "https://example.org/"
+
+
+def context_for(content: Path, bank: Bank) -> Context:
+    project = content.resolve().parent
+    lock, _ = lockfile.read(lockfile.lock_path(content))
+    return Context(project, lock, revision_of(lock), site_url(project))
+
+
+def renderers() -> dict[str, Callable[[Bank, Path, Context], None]]:
+    """The renderers that exist, by output folder. Imported lazily: validate stays fast."""
+    found: dict[str, Callable[[Bank, Path, Context], None]] = {}
+    for name in OUTPUTS:
+        try:
+            module = __import__(f"generator.{name}", fromlist=["build"])
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("generator."):
+                continue  # this renderer is not written yet: build what exists
+            raise
+        found[name] = module.build
+    return found
+
+
+def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = ()) -> Bank:
+    """Validate, render into a staging folder, then swap each output folder into place."""
+    with progress.step("validate"):
+        bank = load_bank(content)
+    ctx = context_for(content, bank)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        for name, render in renderers().items():
+            if only and name not in only:
+                continue
+            with progress.step(name):
+                target = staging / name
+                target.mkdir()
+                render(bank, target, ctx)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return bank
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace ``out/<name>`` by ``staging/<name>``; each rename is atomic on one filesystem."""
+    for new in sorted(staging.iterdir()):
+        final = out / new.name
+        old = staging / f".old-{new.name}"
+        if final.exists():
+            final.rename(old)
+        new.rename(final)

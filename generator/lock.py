@@ -1,0 +1,155 @@
+"""The lock of published ids: note identities and modification times for the decks.
+
+``decks/notes.lock.yaml`` is committed. For every published question it records the Anki
+GUID and, per language, the content hash and the time that content last changed. Anki
+updates a note only when the incoming one is newer, so that time must move exactly when the
+content does: a fixed time would ignore edits, the build clock would make every release
+overwrite learners' own edits and make builds irreproducible.
+
+``mlops-kit lock`` refreshes it; ``validate`` fails when it is stale, when a published id
+vanished without being retired, or when a retired id is reused.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import genanki
+import yaml
+
+from .diagnostics import Problem, display_path
+from .loader import load
+from .model import LANGS, Bank
+
+GUID_NAMESPACE = "mlops-interview-kit"
+HEADER = """\
+# Lock of published question ids. Written by `mlops-kit lock`; commit it with the content.
+# guid: the Anki note identity (never changes). hash/modified: per language, the content
+# hash and the Unix time it last changed (Anki only updates notes whose time is newer).
+# stale: languages not updated when the other one changed (clear with --translated ID).
+# To retire a question: delete its file, then run `mlops-kit lock --retire ID`.
+"""
+
+
+def guid(qid: str, lang: str) -> str:
+    """The note GUID: derived from the id and language only, never from the content."""
+    return genanki.guid_for(GUID_NAMESPACE, qid, lang)
+
+
+@dataclass
+class Entry:
+    guid: dict[str, str]
+    hash: dict[str, str]
+    modified: dict[str, int]
+    stale: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Lock:
+    questions: dict[str, Entry] = field(default_factory=dict)
+    retired: dict[str, str] = field(default_factory=dict)  # id -> date retired
+
+    def modified(self, qid: str, lang: str) -> int:
+        return self.questions[qid].modified[lang]
+
+
+def lock_path(content_root: Path) -> Path:
+    return content_root.parent / "decks" / "notes.lock.yaml"
+
+
+def read(path: Path) -> tuple[Lock, list[Problem]]:
+    """Read the lock (an absent lock is empty: nothing published yet)."""
+    if not path.exists():
+        return Lock(), []
+    doc, problems = load(path)
+    if doc is None or problems:
+        return Lock(), problems
+    data = doc.data or {}
+    lock = Lock()
+    try:
+        for qid, e in (data.get("questions") or {}).items():
+            lock.questions[qid] = Entry(dict(e["guid"]), dict(e["hash"]),
+                                        {k: int(v) for k, v in e["modified"].items()},
+                                        list(e.get("stale", [])))
+        lock.retired = {str(k): str(v) for k, v in (data.get("retired") or {}).items()}
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        return Lock(), [Problem(display_path(path), 1, 1, "MLK214", f"lock file is damaged "
+                                f"({exc!r}); restore it from git")]
+    return lock, []
+
+
+def write(path: Path, lock: Lock) -> None:
+    data = {
+        "questions": {
+            qid: {"guid": e.guid, "hash": e.hash, "modified": e.modified,
+                  **({"stale": sorted(e.stale)} if e.stale else {})}
+            for qid, e in sorted(lock.questions.items())
+        },
+        "retired": dict(sorted(lock.retired.items())),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                   encoding="utf-8")
+    tmp.replace(path)
+
+
+def refresh(bank: Bank, lock: Lock, now: int | None = None) -> list[str]:
+    """Bring the lock in line with the content; returns a line per change made."""
+    now = int(time.time()) if now is None else now
+    changes: list[str] = []
+    for q in bank.questions:
+        hashes = {lang: q.content_hash(lang) for lang in LANGS}
+        entry = lock.questions.get(q.id)
+        if entry is None:
+            lock.questions[q.id] = Entry({lang: guid(q.id, lang) for lang in LANGS}, hashes,
+                                         dict.fromkeys(LANGS, now))
+            changes.append(f"added {q.id}")
+            continue
+        changed = [lang for lang in LANGS if entry.hash[lang] != hashes[lang]]
+        for lang in changed:
+            entry.hash[lang] = hashes[lang]
+            entry.modified[lang] = now
+        if changed:
+            # A language that did not change while the other did may now be out of date.
+            entry.stale = sorted((set(entry.stale) - set(changed))
+                                 | ({lang for lang in LANGS if lang not in changed}
+                                    if len(changed) < len(LANGS) else set()))
+            changes.append(f"updated {q.id} ({', '.join(changed)})")
+    return changes
+
+
+def problems(bank: Bank, lock: Lock, path: Path) -> list[Problem]:
+    """Lock checks: stale hashes, vanished or reused ids, stale translations (warnings)."""
+    shown = display_path(path)
+    out: list[Problem] = []
+    ids = {q.id: q for q in bank.questions}
+    for q in bank.questions:
+        where = display_path(q.path) if q.path else shown
+        if q.id in lock.retired:
+            out.append(Problem(where, 1, 1, "MLK212", f"id '{q.id}' was retired on "
+                               f"{lock.retired[q.id]} and may never be reused; choose a new id",
+                               q.id))
+            continue
+        entry = lock.questions.get(q.id)
+        if entry is None:
+            out.append(Problem(where, 1, 1, "MLK214", "new question is not in the lock yet; "
+                               "run `mlops-kit lock` and commit decks/notes.lock.yaml", q.id))
+            continue
+        changed = [lang for lang in LANGS if entry.hash.get(lang) != q.content_hash(lang)]
+        if changed:
+            out.append(Problem(where, 1, 1, "MLK214", f"content ({', '.join(changed)}) changed "
+                               "since the lock was written; run `mlops-kit lock` and commit "
+                               "decks/notes.lock.yaml", q.id))
+        for lang in entry.stale:
+            out.append(Problem(where, 1, 1, "MLK215", f"the {lang} text was not updated when "
+                               "the other language changed; check the translation, then run "
+                               f"`mlops-kit lock --translated {q.id}`", q.id, warning=True))
+    for qid in lock.questions:
+        if qid not in ids and qid not in lock.retired:
+            out.append(Problem(shown, 1, 1, "MLK213", f"published id '{qid}' has no question "
+                               f"file; restore content/questions/{qid}.yaml or retire it with "
+                               f"`mlops-kit lock --retire {qid}`", qid))
+    return out

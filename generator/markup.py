@@ -1,0 +1,160 @@
+"""The one Markdown path: parse with markdown-it-py, render HTML, sanitise with nh3.
+
+The site, the decks and the PDFs all start here. HTML output always passes :func:`sanitise`
+(one explicit allow-list); the PDF renderer walks :func:`tokens` instead of HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape
+from urllib.parse import urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+# Raw HTML a contributor may write inside Markdown; anything else is reported (MLK210).
+INLINE_HTML_ALLOWED = {"br", "kbd", "sub", "sup", "abbr"}
+SAFE_SCHEMES = {"http", "https", "mailto", ""}
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "del", "code", "pre", "span", "div", "kbd", "sub", "sup", "abbr",
+    "ul", "ol", "li", "a", "blockquote", "h3", "h4", "h5", "h6", "hr",
+    "table", "caption", "thead", "tbody", "tr", "th", "td",
+    "details", "summary", "figure", "figcaption", "img",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class"},
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "ol": {"start"},
+    "th": {"scope"},
+    "td": set(),
+    "details": {"open"},
+}
+
+
+def sanitise(html: str) -> str:
+    """Clean HTML against the project's allow-list; external links get ``rel=noopener``."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _highlight(code: str, lang: str, _attrs: object) -> str:
+    try:
+        lexer = get_lexer_by_name(lang) if lang else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return f'<div class="highlight"><pre><code>{escape(code)}</code></pre></div>'
+    # Pygments emits the same classes Material for MkDocs styles for its own code blocks.
+    return highlight(code, lexer, HtmlFormatter(cssclass="highlight", wrapcode=True))
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "highlight": _highlight}).enable(
+        ["table", "strikethrough"]
+    )
+
+
+def tokens(text: str) -> list[Token]:
+    """The token stream of a Markdown text (used by the PDF renderer and the checks)."""
+    return _parser().parse(text)
+
+
+def to_html(text: str, *, shift_headings: int = 2) -> str:
+    """Render Markdown to sanitised HTML. Headings move down so ``#`` in an answer never
+    competes with the page title (``# x`` becomes ``<h3>`` by default)."""
+    toks = tokens(text)
+    for tok in toks:
+        if tok.type in ("heading_open", "heading_close"):
+            level = min(int(tok.tag[1]) + shift_headings, 6)
+            tok.tag = f"h{level}"
+    html = _parser().renderer.render(toks, _parser().options, {})
+    return sanitise(html)
+
+
+def inline_html(text: str) -> str:
+    """Render a one-line Markdown text (key point, table cell) without a wrapping ``<p>``."""
+    html = _parser().renderInline(text)
+    return sanitise(html)
+
+
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_EVENT_ATTR = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
+
+
+def unsafe_parts(text: str) -> list[tuple[int, str, str]]:
+    """Find raw HTML and links a contributor must not use.
+
+    Returns ``(line offset within text, code, message)`` triples; line offsets are 0-based.
+    """
+    found: list[tuple[int, str, str]] = []
+    for tok in _walk(tokens(text)):
+        line = tok.map[0] if tok.map else 0
+        if tok.type in ("html_block", "html_inline"):
+            for m in _TAG.finditer(tok.content):
+                name = m.group(2).lower()
+                if name not in INLINE_HTML_ALLOWED:
+                    found.append((line, "MLK210", f"raw HTML <{name}> is not allowed; use "
+                                  "Markdown (allowed tags: "
+                                  f"{', '.join(sorted(INLINE_HTML_ALLOWED))})"))
+                elif _EVENT_ATTR.search(m.group(3)):
+                    found.append((line, "MLK210", f"event handler attribute in <{name}> is not "
+                                  "allowed; remove it"))
+        for attr in ("href", "src"):
+            url = tok.attrGet(attr) if tok.attrs else None
+            if url is None:
+                continue
+            scheme = urlsplit(str(url).strip()).scheme.lower()
+            if scheme not in SAFE_SCHEMES:
+                found.append((line, "MLK211", f"link with scheme '{scheme}:' is not allowed; "
+                              "use an https:// URL"))
+    return found
+
+
+def _walk(toks: list[Token]):
+    for tok in toks:
+        yield tok
+        if tok.children:
+            yield from _walk(tok.children)
+
+
+def structure(text: str) -> dict[str, int]:
+    """Counts of structural elements, compared between languages (MLK209)."""
+    counts = {"list items": 0, "code blocks": 0, "links": 0, "tables": 0}
+    for tok in _walk(tokens(text)):
+        if tok.type == "list_item_open":
+            counts["list items"] += 1
+        elif tok.type in ("fence", "code_block"):
+            counts["code blocks"] += 1
+        elif tok.type == "link_open":
+            counts["links"] += 1
+        elif tok.type == "table_open":
+            counts["tables"] += 1
+    return counts
+
+
+def plain(text: str) -> str:
+    """Markdown reduced to plain text (meta descriptions, search snippets)."""
+    out: list[str] = []
+    for tok in _walk(tokens(text)):
+        if tok.type in ("text", "code_inline"):
+            out.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return " ".join("".join(out).split())

@@ -1,0 +1,90 @@
+"""JSON Schema validation (the ``jsonschema`` library) with located, coded messages."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .diagnostics import Problem
+from .loader import Document
+
+_TYPE_NAMES = {
+    dict: "a mapping", list: "a list", str: "text", int: "a whole number", float: "a number",
+    bool: "true/false", type(None): "nothing (null)",
+}
+
+
+@lru_cache(maxsize=16)
+def validator(schema_path: Path) -> Draft202012Validator:
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _field(pointer: tuple) -> str:
+    return ".".join(str(p) for p in pointer) or "top level"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _one(doc: Document, err: ValidationError) -> list[Problem]:
+    pointer = tuple(err.absolute_path)
+    where = _field(pointer)
+    v, expected = err.validator, err.validator_value
+    if v == "required":
+        missing = [k for k in expected if isinstance(err.instance, dict) and k not in err.instance]
+        return [doc.problem(pointer, "MLK101", f"missing field '{k}' in {where}; add it")
+                for k in missing]
+    if v == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = list(err.schema.get("properties", {}))
+        out = []
+        for key in err.instance:
+            if key in allowed:
+                continue
+            near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'?" if near else f"allowed: {', '.join(allowed)}"
+            out.append(doc.problem((*pointer, key), "MLK102",
+                                   f"unknown field '{key}' in {where}; {hint}", key=True))
+        return out
+    if v == "type":
+        got = _TYPE_NAMES.get(type(err.instance), type(err.instance).__name__)
+        want = expected if isinstance(expected, str) else " or ".join(expected)
+        return [doc.problem(pointer, "MLK103", f"{where} must be {want}, not {got}")]
+    if v == "pattern" and pointer and pointer[-1] == "url":
+        return [doc.problem(pointer, "MLK211", f"{where} {_short(err.instance)} is not an "
+                            "http(s) URL; link to a public web page")]
+    messages = {
+        "minLength": f"{where} is too short (at least {expected} characters)",
+        "maxLength": f"{where} is too long ({len(str(err.instance))} characters, at most "
+                     f"{expected})",
+        "minItems": f"{where} needs at least {expected} entries",
+        "maxItems": f"{where} has more than {expected} entries",
+        "minimum": f"{where} must be at least {expected}",
+        "maximum": f"{where} must be at most {expected}",
+        "pattern": f"{where} {_short(err.instance)} must be kebab-case (a-z, 0-9, '-')"
+                   if "a-z0-9" in str(expected) else f"{where} does not match {expected}",
+        "enum": f"{where} must be one of {', '.join(map(str, expected))}",
+        "uniqueItems": f"{where} lists an entry twice",
+        "minProperties": f"{where} must not be empty",
+    }
+    msg = messages.get(v, f"{where}: {err.message}")
+    if v == "propertyNames":
+        msg = f"{where}: key {_short(err.instance)} must be kebab-case"
+    return [doc.problem(pointer, "MLK104", msg)]
+
+
+def check(doc: Document, schema_path: Path) -> list[Problem]:
+    """All schema problems of one document, each located at the offending node."""
+    problems: list[Problem] = []
+    for err in validator(schema_path).iter_errors(doc.data):
+        problems.extend(_one(doc, err))
+    return problems
