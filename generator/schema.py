@@ -62,24 +62,35 @@ def _one(doc: Document, err: ValidationError) -> list[Problem]:
     if v == "pattern" and pointer and pointer[-1] == "url":
         return [doc.problem(pointer, "MLK211", f"{where} {_short(err.instance)} is not an "
                             "http(s) URL; link to a public web page")]
-    messages = {
-        "minLength": f"{where} is too short (at least {expected} characters)",
-        "maxLength": f"{where} is too long ({len(str(err.instance))} characters, at most "
-                     f"{expected})",
-        "minItems": f"{where} needs at least {expected} entries",
-        "maxItems": f"{where} has more than {expected} entries",
-        "minimum": f"{where} must be at least {expected}",
-        "maximum": f"{where} must be at most {expected}",
-        "pattern": f"{where} {_short(err.instance)} must be kebab-case (a-z, 0-9, '-')"
-                   if "a-z0-9" in str(expected) else f"{where} does not match {expected}",
-        "enum": f"{where} must be one of {', '.join(map(str, expected))}",
-        "uniqueItems": f"{where} lists an entry twice",
-        "minProperties": f"{where} must not be empty",
-    }
-    msg = messages.get(v, f"{where}: {err.message}")
-    if v == "propertyNames":
-        msg = f"{where}: key {_short(err.instance)} must be kebab-case"
+    msg = _message(v, expected, where, err)
     return [doc.problem(pointer, "MLK104", msg)]
+
+
+def _message(v: str, expected: Any, where: str, err: ValidationError) -> str:
+    """A plain-language message for the remaining JSON Schema keywords."""
+    if v == "minLength":
+        return f"{where} is too short (at least {expected} characters)"
+    if v == "maxLength":
+        return f"{where} is too long ({len(str(err.instance))} characters, at most {expected})"
+    if v == "minItems":
+        return f"{where} needs at least {expected} entries"
+    if v == "maxItems":
+        return f"{where} has more than {expected} entries"
+    if v in ("minimum", "maximum"):
+        return f"{where} must be {'at least' if v == 'minimum' else 'at most'} {expected}"
+    if v == "pattern":
+        if "a-z0-9" in str(expected):
+            return f"{where} {_short(err.instance)} must be kebab-case (a-z, 0-9, '-')"
+        return f"{where} does not match {expected}"
+    if v == "enum":
+        return f"{where} must be one of {', '.join(map(str, expected))}"
+    if v == "uniqueItems":
+        return f"{where} lists an entry twice"
+    if v == "minProperties":
+        return f"{where} must not be empty"
+    if v == "propertyNames":
+        return f"{where}: key {_short(err.instance)} must be kebab-case"
+    return f"{where}: {err.message}"
 
 
 def check(doc: Document, schema_path: Path) -> list[Problem]:

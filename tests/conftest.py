@@ -1,0 +1,91 @@
+"""Shared fixtures: temporary copies of the content, one full build per session, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+REQUIRE_ALL = os.environ.get("MLOPS_KIT_REQUIRE_ALL") == "1"
+
+
+def missing(what: str, how: str) -> None:
+    """Skip for a missing external tool, except in CI where a skip would hide a gap."""
+    message = f"{what} is not available: {how}"
+    if REQUIRE_ALL:
+        pytest.fail(f"{message} (MLOPS_KIT_REQUIRE_ALL=1 turns this skip into a failure)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A writable copy of the project's content/ and decks/ (with the lock)."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(ROOT / "decks", tmp_path / "decks")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml") if (ROOT / "mkdocs.yml").exists() \
+        else None
+    return tmp_path
+
+
+def run_cli(*args: str, cwd: Path,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m generator`` as a user would, capturing both streams."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, text=True,
+                          capture_output=True, env={**os.environ, **(env or {})}, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One full build of the real content (site, decks, PDFs), shared by the session."""
+    out = tmp_path_factory.mktemp("dist")
+    proc = run_cli("build", "--out", str(out), "--quiet", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, else Playwright's own download, else None."""
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            exe = p.chromium.executable_path
+        return exe if exe and Path(exe).exists() else None
+    except Exception:
+        return None
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by Playwright."""
+    exe = chromium_path()
+    if exe is None:
+        missing("Chromium", "install Debian's `apt-get install chromium` or run "
+                "`playwright install chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def pdftoppm() -> str:
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        missing("pdftoppm", "install it with `apt-get install poppler-utils`")
+    return exe

@@ -1,0 +1,84 @@
+"""A minimal valid content folder for rule tests; each case mutates it in one place."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+QUESTION = """\
+# yaml-language-server: $schema=../schema/question.schema.json
+id: sample
+category: basics
+difficulty: 1
+tags: [drift]
+related: []
+de:
+  question: Was ist Drift?
+  intent: Prüft das Grundverständnis von Drift.
+  answer: |
+    Drift heißt, dass sich die Daten im Betrieb verändern.
+
+    - erstens
+  key_points:
+    - Punkt eins
+    - Punkt zwei
+    - Punkt drei
+en:
+  question: What is drift?
+  intent: Checks the basic understanding of drift.
+  answer: |
+    Drift means the data changes while the model is in production.
+
+    - first
+  key_points:
+    - Point one
+    - Point two
+    - Point three
+sources:
+  - title: Example documentation
+    url: https://example.org/docs
+"""
+
+TABLE = """\
+table:
+  caption: {de: Vergleich, en: Comparison}
+  header:
+    de: [A, B]
+    en: [A, B]
+  rows:
+    - de: [x, y]
+      en: [x, y]
+"""
+
+DIAGRAM = """\
+diagram:
+  alt: {de: Ein Pfeil, en: An arrow}
+  d2: |
+    a -> b
+  labels:
+    a: {de: Anfang, en: Start}
+    b: {de: Ende, en: End}
+"""
+
+
+def make(root: Path, question: str = QUESTION) -> Path:
+    """Write a one-question content folder (real schemas, categories, tags, ui) to ``root``."""
+    content = root / "content"
+    (content / "questions").mkdir(parents=True)
+    (content / "pages").mkdir()
+    shutil.copytree(ROOT / "content" / "schema", content / "schema")
+    for name in ("categories.yaml", "tags.yaml", "ui.yaml"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    (content / "questions" / "sample.yaml").write_text(question, encoding="utf-8")
+    (root / "decks").mkdir()
+    return content
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line number of the first line containing ``needle``."""
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return i
+    raise AssertionError(f"{needle!r} not in text")
