@@ -30,7 +30,7 @@ UI_KEYS = (
     "tags", "related", "sources", "table", "diagram", "questions", "downloads", "deck",
     "cheat_sheet", "all_questions", "difficulty_1", "difficulty_2", "difficulty_3",
     "license", "revision", "page", "switch_language", "tags_index", "home",
-    "cheat_sheet_title", "by_category",
+    "cheat_sheet_title", "by_category", "all_downloads", "downloads_missing", "pdf_footer",
 )
 
 

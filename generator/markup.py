@@ -52,7 +52,12 @@ def sanitise(html: str) -> str:
     )
 
 
-def _highlight(code: str, lang: str, _attrs: object) -> str:
+def _fence(self, tokens: list[Token], idx: int, _options, _env) -> str:  # noqa: ANN001
+    tok = tokens[idx]
+    return _highlight(tok.content, tok.info.strip().split(" ")[0] if tok.info else "")
+
+
+def _highlight(code: str, lang: str) -> str:
     try:
         lexer = get_lexer_by_name(lang) if lang else None
     except ClassNotFound:
@@ -65,9 +70,9 @@ def _highlight(code: str, lang: str, _attrs: object) -> str:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True, "highlight": _highlight}).enable(
-        ["table", "strikethrough"]
-    )
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.add_render_rule("fence", _fence)
+    return md
 
 
 def tokens(text: str) -> list[Token]:
