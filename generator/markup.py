@@ -52,7 +52,7 @@ def sanitise(html: str) -> str:
     )
 
 
-def _fence(self, tokens: list[Token], idx: int, _options, _env) -> str:  # noqa: ANN001
+def _fence(self, tokens: list[Token], idx: int, _options, _env) -> str:
     tok = tokens[idx]
     return _highlight(tok.content, tok.info.strip().split(" ")[0] if tok.info else "")
 

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 TEMPLATE = Path(__file__).with_name("sheet.typ")
 PAPERS: dict[str, str] = {"a4": "a4", "letter": "us-letter"}  # file name part -> Typst paper
 AUTHOR = "MLOps Interview Kit contributors"
-# Points per SVG pixel at which D2's 16 px labels print at 5 pt (the template caps the size).
-LABEL_SCALE = 5 / 16
+# Points per SVG pixel at which D2's 16 px labels print at 4.5 pt (the template caps the size).
+LABEL_SCALE = 4.5 / 16
 _VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
 
 
