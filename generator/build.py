@@ -20,7 +20,10 @@ from . import lock as lockfile
 from .bank import load_bank
 from .model import Bank
 
-OUTPUTS = ("decks", "pdf", "site")  # decks and PDFs first: the site links to them
+OUTPUTS = ("decks", "pdf", "site")
+# The repository: mkdocs.yml, theme overrides and templates are code, not content, so a
+# content folder elsewhere (tests, forks) is still rendered with this project's config.
+REPO = Path(__file__).resolve().parent.parent  # decks and PDFs first: the site links to them
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,9 @@ def revision_of(lock: lockfile.Lock) -> dt.date:
     return dt.datetime.fromtimestamp(max(times) if times else 0, dt.timezone.utc).date()
 
 
-def site_url(project: Path) -> str:
+def site_url() -> str:
     """``site_url`` from mkdocs.yml (read as text: the file has MkDocs-only YAML tags)."""
-    path = project / "mkdocs.yml"
+    path = REPO / "mkdocs.yml"
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("site_url:"):
@@ -65,13 +68,15 @@ def site_url(project: Path) -> str:
 def context_for(content: Path, bank: Bank) -> Context:
     project = content.resolve().parent
     lock, _ = lockfile.read(lockfile.lock_path(content))
-    return Context(project, lock, revision_of(lock), site_url(project))
+    return Context(project, lock, revision_of(lock), site_url())
 
 
-def renderers() -> dict[str, Callable[[Bank, Path, Context], None]]:
+def renderers(only: tuple[str, ...] = ()) -> dict[str, Callable[[Bank, Path, Context], None]]:
     """The renderers that exist, by output folder. Imported lazily: validate stays fast."""
     found: dict[str, Callable[[Bank, Path, Context], None]] = {}
     for name in OUTPUTS:
+        if only and name not in only:
+            continue
         try:
             module = __import__(f"generator.{name}", fromlist=["build"])
         except ModuleNotFoundError as exc:
@@ -90,9 +95,7 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        for name, render in renderers().items():
-            if only and name not in only:
-                continue
+        for name, render in renderers(only).items():
             with progress.step(name):
                 target = staging / name
                 target.mkdir()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 # Variant -> extra d2 flags. Dark uses D2's "Dark Mauve" theme for Material's slate palette.
 VARIANTS: dict[str, list[str]] = {"light": ["--theme=0"], "dark": ["--theme=200"]}
-_D2_VERSION_SALT = "d2-v1"  # bump when flags change so stale cache entries are not reused
+_D2_VERSION_SALT = "d2-v2"  # bump when flags change so stale cache entries are not reused
 
 
 class DiagramError(Exception):
@@ -83,7 +83,21 @@ def _compile(source: str, flags: list[str]) -> str:
                 return_msg = m.group(3).strip()
                 raise DiagramError(return_msg, int(m.group(1)))
             raise DiagramError(message.splitlines()[-1], None)
-        return out.read_text(encoding="utf-8")
+        return _sized(out.read_text(encoding="utf-8"))
+
+
+_ROOT_SVG = re.compile(r'<svg ([^>]*?)viewBox="([\d.\-]+) ([\d.\-]+) ([\d.]+) ([\d.]+)"')
+
+
+def _sized(svg: str) -> str:
+    """Give the root <svg> a width and height: D2 sets only a viewBox there, and an <img>
+    without an intrinsic size collapses to zero width in some layouts."""
+    m = _ROOT_SVG.search(svg)
+    if not m or "width=" in m.group(1):
+        return svg
+    w, h = m.group(4), m.group(5)
+    return svg[: m.start()] + f'<svg {m.group(1)}width="{w}" height="{h}" ' \
+        f'viewBox="{m.group(2)} {m.group(3)} {w} {h}"' + svg[m.end():]
 
 
 def check(source: str) -> DiagramError | None:

@@ -28,8 +28,6 @@ def project(tmp_path: Path) -> Path:
     """A writable copy of the project's content/ and decks/ (with the lock)."""
     shutil.copytree(CONTENT, tmp_path / "content")
     shutil.copytree(ROOT / "decks", tmp_path / "decks")
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml") if (ROOT / "mkdocs.yml").exists() \
-        else None
     return tmp_path
 
 

@@ -1,0 +1,53 @@
+"""The site renderer: Material for MkDocs, German at ``/`` and English at ``/en/``.
+
+``mkdocs.yml`` + :mod:`generator.site.hooks` do the work; this module runs them for
+``mlops-kit build`` and ``mlops-kit serve``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..build import REPO
+from ..model import Bank
+
+CONFIG = "mkdocs.yml"
+
+
+@contextlib.contextmanager
+def _env(**values: str) -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def build(bank: Bank, out: Path, ctx) -> None:  # ctx: build.Context (import would cycle)
+    """Build both languages into ``out`` (German at the root, English in ``out/en``)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    with _env(MLOPS_KIT_LANG="de", MLOPS_KIT_CONTENT=str(bank.root.resolve()),
+              MLOPS_KIT_DOWNLOADS=str(out.parent.resolve()), NO_MKDOCS_2_WARNING="1"):
+        config = load_config(str(REPO / CONFIG), site_dir=str(out.resolve()))
+        mkdocs_build(config)
+
+
+def serve(content: Path, dev_addr: str) -> int:
+    """Live-reloading authoring server; edits to content/ show in both languages."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    with _env(MLOPS_KIT_CONTENT=str(content.resolve()), NO_MKDOCS_2_WARNING="1"):
+        mkdocs_serve(str(REPO / CONFIG), dev_addr=dev_addr, livereload=True)
+    return 0

@@ -1,0 +1,130 @@
+"""MkDocs hooks: one ``mkdocs.yml``, one build per language, pages generated from content/.
+
+The German build runs first (at ``/``); its ``on_post_build`` runs the English build into
+``site/en`` with ``MLOPS_KIT_LANG=en``. A separate build per language gives each its own
+``theme.language`` and its own search index, so German searches never list English pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+from generator.bank import check
+from generator.diagnostics import CODES
+from generator.model import Bank
+from generator.site import pages
+
+LANG_ENV = "MLOPS_KIT_LANG"
+CONTENT_ENV = "MLOPS_KIT_CONTENT"
+DOWNLOADS_ENV = "MLOPS_KIT_DOWNLOADS"
+BASE_ENV = "MLOPS_KIT_BASE_URL"
+OTHER = {"de": "en", "en": "de"}
+log = logging.getLogger("mkdocs.plugins.mlops_kit")
+
+# Shared with macros.py through the package (MkDocs loads this file as a separate module).
+_state = pages.current
+
+
+def _lang() -> str:
+    return os.environ.get(LANG_ENV, "de")
+
+
+def _content_dir(config: MkDocsConfig) -> Path:
+    env = os.environ.get(CONTENT_ENV)
+    return Path(env) if env else Path(config.config_file_path).parent / "content"
+
+
+def _downloads(config: MkDocsConfig, lang: str) -> list[pages.Download]:
+    """Decks and PDFs of the same build (``dist/`` by default), for this language."""
+    root = Path(os.environ.get(DOWNLOADS_ENV) or Path(config.config_file_path).parent / "dist")
+    found = []
+    for kind, folder, pattern in (("deck", "decks", "*.apkg"), ("pdf", "pdf", "*.pdf")):
+        for path in sorted((root / folder).glob(pattern)):
+            if f"-{lang}" in path.stem or path.stem.endswith(f"-{lang}"):
+                data = path.read_bytes()
+                found.append(pages.Download(kind, lang, path.name, len(data), data))
+    return found
+
+
+@event_priority(100)  # before the search plugin fixes its language
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    lang = _lang()
+    content = _content_dir(config)
+    bank, problems = check(content, check_lock=False)
+    if bank is None:
+        lines = [p.format() for p in problems if not p.warning]
+        raise PluginError("content has problems (run `mlops-kit validate`):\n" + "\n".join(lines)
+                          + f"\n(codes: {', '.join(sorted({p.code for p in problems}))}; "
+                          f"see CONTRIBUTING.md, {len(CODES)} rules)")
+    _state["bank"] = bank
+    _state["lang"] = lang
+    de_url = os.environ.get(BASE_ENV) or config.site_url or "/"
+    if not de_url.endswith("/"):
+        de_url += "/"
+    _state["base"] = de_url
+    config.theme["language"] = lang
+    if lang == "en":
+        config.site_url = de_url + "en/"
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    if search is not None:
+        search.config.lang = [lang]
+    t = bank.ui
+    config.site_name = t["site_name"][lang]
+    home = bank.pages.get("home")
+    config.site_description = home.text[lang].description if home else t["site_name"][lang]
+    config.copyright = t["license"][lang]
+    config.nav = pages.nav(bank, lang)
+    # The switcher: the other language's root; overrides/partials/alternate.html appends
+    # the current page path so the reader stays on the same question.
+    # Relative to the site root of this build, so they work on any host and under any
+    # sub-path; absolute links would make Material fetch the other host's sitemap.
+    config.extra["alternate"] = [
+        {"name": "Deutsch", "link": "./" if lang == "de" else "../", "lang": "de"},
+        {"name": "English", "link": "en/" if lang == "de" else "./", "lang": "en"},
+    ]
+    config.extra["kit_lang"] = lang
+    if str(content) not in config.watch:
+        config.watch.append(str(content))
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    bank: Bank = _state["bank"]  # type: ignore[assignment]
+    lang: str = _state["lang"]  # type: ignore[assignment]
+    downloads = _downloads(config, lang)
+    _state["downloads"] = downloads
+    for path, content in sorted(pages.generate(bank, lang, downloads).items()):
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """After the German build, build English into ``<site_dir>/en`` (same process)."""
+    if _lang() != "de":
+        return
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    previous = {k: os.environ.get(k) for k in (LANG_ENV, BASE_ENV)}
+    os.environ[LANG_ENV] = "en"
+    os.environ[BASE_ENV] = str(_state["base"])
+    try:
+        en = load_config(config.config_file_path, site_dir=str(Path(config.site_dir) / "en"),
+                         strict=config.strict)
+        build(en, dirty=False)
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

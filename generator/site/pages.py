@@ -1,0 +1,118 @@
+"""Turn the bank into the site's pages (Markdown with embedded, sanitised HTML) and SVGs.
+
+Structure (links, headings, navigation) is written as Markdown so MkDocs validates every
+internal link and anchor; content (answers, key points, tables) is rendered by the shared
+:mod:`generator.markup` path and embedded as HTML, so it never passes through
+Python-Markdown or Jinja: ``${{ github.sha }}`` in an answer stays verbatim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .. import diagrams, markup
+from ..model import Bank, Question
+
+TEMPLATES = Path(__file__).parent / "templates"
+# The build in progress (bank, lang, base URL, downloads), set by hooks.on_config.
+current: dict[str, object] = {}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def md_text(text: str) -> Markup:
+    """Plain text made safe inside Markdown (link text, list items): escape both layers."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", escape(text, quote=False)))
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file of the same build offered on the site."""
+
+    kind: str  # "deck" or "pdf"
+    lang: str
+    name: str
+    size: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class DiagramFiles:
+    light: str  # site path, e.g. assets/diagrams/ab12-light.svg
+    dark: str
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["md"] = md_text
+    env.filters["html"] = lambda s: Markup(markup.to_html(s))
+    env.filters["inline"] = lambda s: Markup(markup.inline_html(s))
+    env.filters["kib"] = lambda n: f"{n / 1024:,.0f} KiB"
+    return env
+
+
+def diagram_files(q: Question, lang: str) -> tuple[DiagramFiles, dict[str, bytes]]:
+    """Render a question's diagram in both palettes; names are content hashes."""
+    assert q.diagram is not None
+    source = q.diagram.source(lang)
+    digest = hashlib.sha256(source.encode()).hexdigest()[:12]
+    files: dict[str, bytes] = {}
+    names = {}
+    for variant in ("light", "dark"):
+        name = f"assets/diagrams/{q.id}-{digest}-{variant}.svg"
+        files[name] = diagrams.render(source, variant).encode()
+        names[variant] = name
+    return DiagramFiles(names["light"], names["dark"]), files
+
+
+def generate(bank: Bank, lang: str, downloads: list[Download]) -> dict[str, str | bytes]:
+    """Every generated file of one language: ``{site path: content}``."""
+    env = _env()
+    t = {key: value[lang] for key, value in bank.ui.items()}
+    by_id = bank.by_id()
+    cats = {c.id: c for c in bank.categories}
+    files: dict[str, str | bytes] = {}
+    common = {"t": t, "lang": lang, "bank": bank, "cats": cats, "by_id": by_id}
+
+    for q in bank.questions:
+        figure = None
+        if q.diagram:
+            figure, svgs = diagram_files(q, lang)
+            files.update(svgs)
+        files[f"questions/{q.id}.md"] = env.get_template("question.md.j2").render(
+            q=q, x=q.text[lang], figure=figure, tags=[bank.tags[tag][lang] for tag in q.tags],
+            **common)
+    for c in bank.categories:
+        files[f"categories/{c.id}/index.md"] = env.get_template("category.md.j2").render(
+            c=c, questions=bank.in_category(c.id), **common)
+    home = bank.pages.get("home")
+    files["index.md"] = env.get_template("home.md.j2").render(
+        page=home.text[lang] if home else None, downloads=downloads, **common)
+    files["tags.md"] = env.get_template("tags.md.j2").render(**common)
+    for d in downloads:
+        files[f"downloads/{d.name}"] = d.data
+    return files
+
+
+def nav(bank: Bank, lang: str) -> list:
+    """The navigation: home, one section per category (with its index page), tags."""
+    t = bank.ui
+    items: list = [{t["home"][lang]: "index.md"}]
+    for c in bank.categories:
+        children = [f"categories/{c.id}/index.md"]
+        children += [{q.text[lang].question: f"questions/{q.id}.md"}
+                     for q in bank.in_category(c.id)]
+        items.append({c.title[lang]: children})
+    items.append({t["tags_index"][lang]: "tags.md"})
+    items.append({t["downloads"][lang]: "downloads.md"})
+    return items
