@@ -47,7 +47,7 @@ def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
 
 
 yaml_like = st.recursive(
-    st.text(alphabet=st.sampled_from(list("ab: -[]{}&*!|>'\"#\n\t%@`,?") + ["é", "\x00"]),
+    st.text(alphabet=st.sampled_from([*"ab: -[]{}&*!|>'\"#\n\t%@`,?", "é", "\x00"]),
             max_size=40),
     lambda inner: st.lists(inner, max_size=4).map("\n".join),
     max_leaves=8,
