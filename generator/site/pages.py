@@ -82,15 +82,22 @@ def generate(bank: Bank, lang: str, downloads: list[Download]) -> dict[str, str 
     by_id = bank.by_id()
     cats = {c.id: c for c in bank.categories}
     files: dict[str, str | bytes] = {}
+    neighbours: dict[str, tuple[Question | None, Question | None]] = {}
     common = {"t": t, "lang": lang, "bank": bank, "cats": cats, "by_id": by_id}
 
+    for c in bank.categories:
+        members = bank.in_category(c.id)
+        for i, q in enumerate(members):
+            neighbours[q.id] = (members[i - 1] if i else None,
+                                members[i + 1] if i + 1 < len(members) else None)
     for q in bank.questions:
         figure = None
         if q.diagram:
             figure, svgs = diagram_files(q, lang)
             files.update(svgs)
         files[f"questions/{q.id}.md"] = env.get_template("question.md.j2").render(
-            q=q, x=q.text[lang], figure=figure, tags=[bank.tags[tag][lang] for tag in q.tags],
+            q=q, x=q.text[lang], figure=figure, prev=neighbours[q.id][0],
+            next=neighbours[q.id][1], tags=[bank.tags[tag][lang] for tag in q.tags],
             **common)
     for c in bank.categories:
         files[f"categories/{c.id}/index.md"] = env.get_template("category.md.j2").render(
@@ -105,14 +112,16 @@ def generate(bank: Bank, lang: str, downloads: list[Download]) -> dict[str, str 
 
 
 def nav(bank: Bank, lang: str) -> list:
-    """The navigation: home, one section per category (with its index page), tags."""
+    """The navigation: home, categories, tags, downloads.
+
+    Questions are reached from their category page, not listed in the navigation: every
+    page carries the whole navigation, so listing them would make each page grow with the
+    bank and the build grow with its square (measured: tests/benchmarks).
+    """
     t = bank.ui
     items: list = [{t["home"][lang]: "index.md"}]
     for c in bank.categories:
-        children = [f"categories/{c.id}/index.md"]
-        children += [{q.text[lang].question: f"questions/{q.id}.md"}
-                     for q in bank.in_category(c.id)]
-        items.append({c.title[lang]: children})
+        items.append({c.title[lang]: f"categories/{c.id}/index.md"})
     items.append({t["tags_index"][lang]: "tags.md"})
     items.append({t["downloads"][lang]: "downloads.md"})
     return items
