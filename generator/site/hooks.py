@@ -88,7 +88,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # the current page path so the reader stays on the same question.
     # Relative to the site root of this build, so they work on any host and under any
     # sub-path; absolute links would make Material fetch the other host's sitemap.
-    config.extra["alternate"] = [
+    # `alternate: true` makes Material include the switcher partial but emit no
+    # <link rel=alternate> tags, which would make it fetch every language's sitemap.
+    config.extra["alternate"] = True
+    config.extra["kit_languages"] = [
         {"name": "Deutsch", "link": "./" if lang == "de" else "../", "lang": "de"},
         {"name": "English", "link": "en/" if lang == "de" else "./", "lang": "en"},
     ]

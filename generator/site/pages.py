@@ -47,6 +47,8 @@ class Download:
 class DiagramFiles:
     light: str  # site path, e.g. assets/diagrams/ab12-light.svg
     dark: str
+    width: int  # intrinsic size, so the page reserves the space before the image loads
+    height: int
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +74,9 @@ def diagram_files(q: Question, lang: str) -> tuple[DiagramFiles, dict[str, bytes
         name = f"assets/diagrams/{q.id}-{digest}-{variant}.svg"
         files[name] = diagrams.render(source, variant).encode()
         names[variant] = name
-    return DiagramFiles(names["light"], names["dark"]), files
+    size = re.search(rb'width="([\d.]+)" height="([\d.]+)"', files[names["light"]])
+    width, height = (round(float(v)) for v in size.groups()) if size else (800, 600)
+    return DiagramFiles(names["light"], names["dark"], width, height), files
 
 
 def generate(bank: Bank, lang: str, downloads: list[Download]) -> dict[str, str | bytes]:
