@@ -1,0 +1,181 @@
+"""Benchmark: build synthetic banks of growing size and print where the time goes.
+
+Run by hand or by the weekly workflow (not by the unit tests):
+
+    python tests/benchmarks/run.py                # sizes 31, 200, 2000
+    python tests/benchmarks/run.py --sizes 31 200 --runs 3
+
+Each size is a copy of the real bank grown to N questions (tables and diagrams in the same
+proportion as the real content; every copy's diagram labels differ so D2 really renders
+them). Per size it prints validate, site (both languages), decks, PDFs and the total, each
+the median of ``--runs`` runs in fresh processes, the peak memory of a full build, and a
+bare ``mkdocs build`` of the same generated pages without our hooks, so the generator's
+overhead shows as a ratio. The first (cold-cache) full build is reported separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT = ROOT / "content"
+
+
+def grow(target: Path, size: int) -> Path:
+    """A content folder with ``size`` questions cloned from the real ones."""
+    content = target / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("questions"))
+    (content / "questions").mkdir()
+    originals = sorted((CONTENT / "questions").glob("*.yaml"))
+    ids = [p.stem for p in originals]
+    for n in range(size):
+        src = originals[n % len(originals)]
+        copy = n // len(originals)
+        text = src.read_text(encoding="utf-8")
+        if copy:
+            suffix = f"-x{copy}"
+            for qid in sorted(ids, key=len, reverse=True):
+                text = re.sub(rf"(?<![\w-]){re.escape(qid)}(?![\w-])", qid + suffix, text)
+            # Distinct label text per copy: each copy's diagram is a new render.
+            text = re.sub(r"(\n    [^\n]*: \{de: )(\"?)", rf"\1\2({copy}) ", text)
+            text = re.sub(r"(\n  question: )([\"']?)", rf"\1\2({copy}) ", text)
+            name = src.stem + suffix
+        else:
+            name = src.stem
+        (content / "questions" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    present = {p.stem for p in (content / "questions").glob("*.yaml")}
+    for path in (content / "questions").glob("*.yaml"):  # drop links to questions left out
+        text = path.read_text(encoding="utf-8")
+        m = re.search(r"^related: \[(.*)\]$", text, re.M)
+        if m:
+            kept = [r.strip() for r in m.group(1).split(",") if r.strip() in present]
+            text = text[: m.start()] + f"related: [{', '.join(kept)}]" + text[m.end():]
+            path.write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "decks", target / "decks", ignore=shutil.ignore_patterns("*.lock.yaml"))
+    run([sys.executable, "-m", "generator", "lock", "--content", str(content)])
+    return content
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def peak_rss(cmd: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory (MiB) of a child process, via GNU time when available."""
+    gnu_time = shutil.which("time") or "/usr/bin/time"
+    if not Path(gnu_time).exists():
+        return float("nan")
+    proc = subprocess.run([gnu_time, "-f", "%M", *cmd], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **env})
+    last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "nan"
+    return float(last) / 1024 if last.isdigit() else float("nan")
+
+
+BARE_CONFIG = """\
+site_name: bare
+docs_dir: docs
+site_dir: site
+theme: {{name: material, font: false, language: {lang}}}
+plugins: [search]
+markdown_extensions: [attr_list, md_in_html, admonition, pymdownx.details, pymdownx.highlight,
+  pymdownx.superfences, toc]
+"""
+
+
+def bare_mkdocs(content: Path, work: Path) -> float:
+    """Time plain `mkdocs build` (both languages) on the pages our hook generates."""
+    from generator.bank import load_bank
+    from generator.site import pages
+
+    bank = load_bank(content, check_lock=False)
+    total = 0.0
+    for lang in ("de", "en"):
+        folder = work / f"bare-{lang}"
+        shutil.rmtree(folder, ignore_errors=True)
+        for path, data in pages.generate(bank, lang, []).items():
+            target = folder / "docs" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data if isinstance(data, bytes) else data.encode())
+        (folder / "mkdocs.yml").write_text(BARE_CONFIG.format(lang=lang), encoding="utf-8")
+        total += run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                      str(folder / "mkdocs.yml")])
+    return total
+
+
+def measure(size: int, runs: int) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix=f"mlk-bench-{size}-"))
+    try:
+        content = grow(work, size)
+        env = {"MLOPS_KIT_CACHE": str(work / "cache")}
+        cli = [sys.executable, "-m", "generator"]
+        out = str(work / "out")
+        row: dict[str, float] = {"size": size}
+        row["cold"] = run([*cli, "build", "--content", str(content), "--out", out, "--quiet"],
+                          env)
+        steps = {
+            "validate": [*cli, "validate", "--content", str(content)],
+            "site": [*cli, "build", "--content", str(content), "--out", out, "--quiet",
+                     "--only", "site"],
+            "decks": [*cli, "build", "--content", str(content), "--out", out, "--quiet",
+                      "--only", "decks"],
+            "pdf": [*cli, "build", "--content", str(content), "--out", out, "--quiet",
+                    "--only", "pdf"],
+            "total": [*cli, "build", "--content", str(content), "--out", out, "--quiet"],
+        }
+        for name, cmd in steps.items():
+            row[name] = statistics.median(run(cmd, env) for _ in range(runs))
+        row["bare_mkdocs"] = statistics.median(bare_mkdocs(content, work) for _ in range(runs))
+        row["peak_mib"] = peak_rss(steps["total"], env)
+        site = Path(out) / "site"
+        row["site_mib"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[31, 200, 2000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--json", type=Path, help="also write the rows as JSON")
+    args = ap.parse_args()
+    rows = []
+    for size in args.sizes:
+        runs = args.runs if size <= 500 else max(1, args.runs - 1)
+        print(f"measuring {size} questions ({runs} runs)...", file=sys.stderr)
+        rows.append(measure(size, runs))
+    cols = ["size", "validate", "site", "decks", "pdf", "total", "cold", "bare_mkdocs",
+            "peak_mib", "site_mib"]
+    print("| questions | validate s | site s | decks s | PDFs s | total s | cold total s "
+          "| bare mkdocs s | total / bare | peak MiB | site MiB |")
+    print("|" + "---|" * 11)
+    for r in rows:
+        cells = [f"{int(r['size'])}"] + [f"{r[c]:.2f}" for c in cols[1:7]]
+        cells += [f"{r['bare_mkdocs']:.2f}", f"{r['total'] / r['bare_mkdocs']:.2f}",
+                  f"{r['peak_mib']:.0f}", f"{r['site_mib']:.1f}"]
+        print("| " + " | ".join(cells) + " |")
+    by = {int(r["size"]): r for r in rows}
+    if 200 in by and 2000 in by:
+        print(f"\ngrowth t(2000)/t(200) = {by[2000]['total'] / by[200]['total']:.1f} "
+              "(target <= 11)")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
