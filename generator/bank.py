@@ -57,7 +57,7 @@ def _markdown_problems(doc: Document, pointer: tuple, text: str) -> list[Problem
     out = []
     line, col = doc.locate(pointer)
     # Block scalars (|, >) start on the line after the key; plain strings on the same line.
-    first = line + 1 if doc.path.read_text(encoding="utf-8").splitlines()[line - 1].rstrip() \
+    first = line + 1 if doc.text.splitlines()[line - 1].rstrip() \
         .endswith(("|", ">", "|-", ">-")) else line
     for offset, code, message in markup.unsafe_parts(text):
         out.append(Problem(doc.shown, first + offset, col, code, message,
@@ -253,6 +253,11 @@ def check(root: Path, *, check_diagrams: bool = True,
             problems += found
             if not found:
                 pages[doc.data["id"]] = page_from(doc.data)
+
+    if cats_doc:  # decks/*.yaml (MLK218): the deck renderer owns these rules
+        from .decks.config import check as check_decks
+
+        problems += check_decks(root, [c.id for c in categories])[1]
 
     order = {c.id: i for i, c in enumerate(categories)}
     questions.sort(key=lambda q: (order.get(q.category, 99), q.difficulty, q.id))

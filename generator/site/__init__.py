@@ -37,7 +37,10 @@ def build(bank: Bank, out: Path, ctx) -> None:  # ctx: build.Context (import wou
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from .pages import current
+
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    current["preloaded"] = bank  # already validated by the build: no second parse
     with _env(MLOPS_KIT_LANG="de", MLOPS_KIT_CONTENT=str(bank.root.resolve()),
               MLOPS_KIT_DOWNLOADS=str(out.parent.resolve()), NO_MKDOCS_2_WARNING="1"):
         config = load_config(str(REPO / CONFIG), site_dir=str(out.resolve()))

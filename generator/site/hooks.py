@@ -60,12 +60,17 @@ def _downloads(config: MkDocsConfig, lang: str) -> list[pages.Download]:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     lang = _lang()
     content = _content_dir(config)
-    bank, problems = check(content, check_lock=False)
+    # Parse once: `mlops-kit build` hands over the bank it validated, and the nested English
+    # build reuses the German one's. `mkdocs serve` re-reads content on every rebuild.
+    bank = _state.pop("preloaded", None) if lang == "de" else _state.get("bank")
     if bank is None:
-        lines = [p.format() for p in problems if not p.warning]
-        raise PluginError("content has problems (run `mlops-kit validate`):\n" + "\n".join(lines)
-                          + f"\n(codes: {', '.join(sorted({p.code for p in problems}))}; "
-                          f"see CONTRIBUTING.md, {len(CODES)} rules)")
+        bank, problems = check(content, check_lock=False)
+        if bank is None:
+            lines = [p.format() for p in problems if not p.warning]
+            raise PluginError("content has problems (run `mlops-kit validate`):\n"
+                              + "\n".join(lines) + f"\n(codes: "
+                              f"{', '.join(sorted({p.code for p in problems}))}; see "
+                              f"CONTRIBUTING.md, {len(CODES)} rules)")
     _state["bank"] = bank
     _state["lang"] = lang
     de_url = os.environ.get(BASE_ENV) or config.site_url or "/"
