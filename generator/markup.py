@@ -80,6 +80,11 @@ def tokens(text: str) -> list[Token]:
     return _parser().parse(text)
 
 
+def inline_tokens(text: str) -> list[Token]:
+    """Tokens of a one-line text parsed as inline only: "1. Schritt" stays text, not a list."""
+    return _parser().parseInline(text)
+
+
 def to_html(text: str, *, shift_headings: int = 2) -> str:
     """Render Markdown to sanitised HTML. Headings move down so ``#`` in an answer never
     competes with the page title (``# x`` becomes ``<h3>`` by default)."""

@@ -4,7 +4,7 @@ Python gathers plain data (JSON via ``sys.inputs``) and converts Markdown to Typ
 ``sheet.typ`` does all layout. Plain strings stay strings in Typst, so only Markdown-derived
 fields need escaping (:mod:`.typst_markup`). Only Typst's embedded fonts are used and the
 document date is the content revision, so the same content gives byte-identical PDFs on any
-machine with the same ``typst`` wheel.
+machine with the same ``typst`` wheel and ``d2`` binary.
 
 Files: ``mlops-kit-<lang>-<paper>.pdf`` and ``mlops-kit-<lang>-<paper>-<category>.pdf``.
 """
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import typst
 
-from generator import diagrams
+from generator import diagrams, markup
 from generator.model import LANGS, Bank, Category, Question
 
 from . import typst_markup
@@ -90,6 +90,7 @@ def _sheet(bank: Bank, ctx: Context, lang: str, paper: str, cats: list[Category]
         "lang": lang,
         "paper": PAPERS[paper],
         "title": t("cheat_sheet_title"),
+        "category": only.id if only else None,  # None: the whole bank
         "subtitle": only.title[lang] if only else "",
         "author": AUTHOR,
         "date": [rev.year, rev.month, rev.day],
@@ -98,7 +99,7 @@ def _sheet(bank: Bank, ctx: Context, lang: str, paper: str, cats: list[Category]
         "url": base + (f"{only.id}/" if only else ""),
         "labels": {k: t(k) for k in ("revision", "page", "questions", "difficulty",
                                      "difficulty_1", "difficulty_2", "difficulty_3",
-                                     "pdf_footer", "key_points", "table", "diagram")},
+                                     "pdf_footer", "diagram")},
         "categories": [{"id": c.id, "title": c.title[lang], "url": f"{base}{c.id}/",
                         "questions": questions[c.id]} for c in shown],
     }
@@ -108,8 +109,7 @@ def _question(q: Question, number: int, lang: str,
               svg: Callable[[str], str]) -> dict[str, Any]:
     text = q.text[lang]
     out: dict[str, Any] = {
-        "n": number,
-        "id": q.id,
+        "n": number,  # position in the whole bank: the same number on every sheet
         "difficulty": q.difficulty,
         "title": typst_markup.inline(text.question),
         "points": [typst_markup.inline(p) for p in text.key_points],
@@ -122,6 +122,8 @@ def _question(q: Question, number: int, lang: str,
             "caption": q.table.caption[lang],
             "header": [typst_markup.inline(c) for c in header],
             "rows": [[typst_markup.inline(c) for c in row] for row in rows],
+            "words": [_longest_words([header[i], *(r[i] for r in rows)])
+                      for i in range(len(header))],
         }
     if q.diagram:
         image = svg(q.diagram.source(lang))
@@ -130,6 +132,12 @@ def _question(q: Question, number: int, lang: str,
                           "natural": round(width * LABEL_SCALE, 2),
                           "aspect": round(width / height, 4)}
     return out
+
+
+def _longest_words(cells: list[str], keep: int = 6) -> list[str]:
+    """The longest words of a table column: the template measures them to size columns."""
+    words = {w for c in cells for w in markup.plain(c).split()}
+    return sorted(words, key=lambda w: (-len(w), w))[:keep]
 
 
 def _svg_size(svg: str) -> tuple[float, float]:

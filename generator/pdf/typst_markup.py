@@ -60,7 +60,7 @@ def inline(text: str) -> str:
     "# Replicas" stay text instead of becoming a list or a heading.
     """
     # markup exposes no inline-token function; this is its parser, so still the one path.
-    toks = markup._parser().parseInline(text, {})
+    toks = markup.inline_tokens(text)
     return _inline(SyntaxTreeNode(toks).children[0].children if toks else [])
 
 

@@ -1,0 +1,266 @@
+"""The PDF cheat sheets, checked with a real PDF reader (pypdf) and renderer (pdftoppm).
+
+Built once per module from the real content, for any number of questions. While other
+writers are still adding content, invalid question files are left out of a temporary copy
+(with a warning) so the renderer stays testable; valid content is used as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from generator import lock as lockfile
+from generator import markup
+from generator.bank import check, load_bank
+from generator.build import Context
+from generator.diagnostics import ContentError
+from generator.model import LANGS, Bank, Table, Text
+from generator.pdf import PAPERS, base_url, build, file_name
+from tests.sample import make
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
+MAX_PAGES = 8
+REVISION = dt.date(2026, 3, 14)
+SITE = "https://example.org/kit/"
+
+
+def load_valid(tmp: Path) -> Bank:
+    """The real bank; if content is mid-edit, its valid question files only."""
+    try:
+        return load_bank(ROOT / "content", check_lock=False)
+    except ContentError:
+        pass
+    copy = tmp / "content"
+    shutil.copytree(ROOT / "content", copy)
+    for _ in range(20):  # dropping a file can break `related` links in others: repeat
+        bank, problems = check(copy, check_lock=False)
+        if bank is not None:
+            warnings.warn(f"content is invalid; testing the PDF with {len(bank.questions)} "
+                          "valid questions only", stacklevel=1)
+            return bank
+        bad = {Path(p.path).name for p in problems
+               if not p.warning and Path(p.path).parent.name == "questions"}
+        if not bad:
+            raise ContentError(problems)
+        for name in bad:
+            (copy / "questions" / name).unlink()
+    raise AssertionError("could not find a valid subset of the content")
+
+
+def context() -> Context:
+    return Context(ROOT, lockfile.Lock(), REVISION, SITE)
+
+
+def text_of(path: Path) -> str:
+    """All page text, with soft hyphens and every kind of whitespace removed."""
+    raw = "".join(page.extract_text() for page in PdfReader(path).pages)
+    return re.sub(r"\s+", "", raw.replace("\u00ad", ""))
+
+
+def squeeze(markdown: str) -> str:
+    return re.sub(r"\s+", "", markup.plain(markdown))
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory) -> Bank:
+    return load_valid(tmp_path_factory.mktemp("content"))
+
+
+@pytest.fixture(scope="module")
+def sheets(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("pdf")
+    return {p.name: p for p in build(bank, out, context())}
+
+
+def whole(lang: str, paper: str = "a4") -> str:
+    return file_name(lang, paper)
+
+
+def test_one_sheet_per_language_paper_and_category(bank: Bank,
+                                                   sheets: dict[str, Path]) -> None:
+    expected = {file_name(lang, paper, cat) for lang in LANGS for paper in PAPERS
+                for cat in [None, *(c.id for c in bank.categories)]}
+    assert set(sheets) == expected
+    assert "mlops-kit-de-a4.pdf" in sheets and "mlops-kit-en-letter.pdf" in sheets
+
+
+def test_page_size(sheets: dict[str, Path]) -> None:
+    for name, path in sheets.items():
+        width, height = SIZES["letter" if "-letter" in name else "a4"]
+        for page in PdfReader(path).pages:
+            box = page.mediabox
+            assert abs(float(box.width) - width) <= 1 and abs(float(box.height) - height) <= 1, \
+                f"{name}: {box.width} x {box.height}"
+
+
+def test_whole_bank_fits_the_page_budget(sheets: dict[str, Path]) -> None:
+    for lang in LANGS:
+        for paper in PAPERS:
+            pages = len(PdfReader(sheets[file_name(lang, paper)]).pages)
+            assert pages <= MAX_PAGES, f"{file_name(lang, paper)} has {pages} pages"
+
+
+def test_every_question_title_is_in_its_sheets(bank: Bank, sheets: dict[str, Path]) -> None:
+    for lang in LANGS:
+        for paper in PAPERS:
+            text = text_of(sheets[file_name(lang, paper)])
+            for q in bank.questions:
+                assert squeeze(q.text[lang].question) in text, (q.id, lang, paper)
+        for c in bank.categories:
+            text = text_of(sheets[file_name(lang, "a4", c.id)])
+            for q in bank.in_category(c.id):
+                assert squeeze(q.text[lang].question) in text, (q.id, c.id)
+
+
+def test_key_points_are_in_but_answers_are_not(bank: Bank, sheets: dict[str, Path]) -> None:
+    text = text_of(sheets[whole("en")])
+    for q in bank.questions:
+        for point in q.text["en"].key_points:
+            assert squeeze(point) in text, (q.id, point)
+        assert squeeze(q.text["en"].answer)[:80] not in text, q.id
+
+
+def test_umlauts_survive_text_extraction(bank: Bank, sheets: dict[str, Path]) -> None:
+    german = "".join(q.text["de"].question + "".join(q.text["de"].key_points)
+                     for q in bank.questions)
+    present = {ch for ch in "äöüÄÖÜß" if ch in german}
+    if not present:
+        pytest.skip("the German content has no umlauts yet")
+    text = text_of(sheets[whole("de")])
+    assert present <= set(text)
+
+
+def test_outline_has_a_heading_per_category_with_its_questions(
+        bank: Bank, sheets: dict[str, Path]) -> None:
+    for lang in LANGS:
+        outline = PdfReader(sheets[whole(lang)]).outline
+        tops = [o for o in outline if not isinstance(o, list)]
+        filled = [c for c in bank.categories if bank.in_category(c.id)]
+        assert [o.title for o in tops] == [c.title[lang] for c in filled]
+        nested = [o for o in outline if isinstance(o, list)]
+        for cat, children in zip(filled, nested, strict=True):
+            assert len(children) == len(bank.in_category(cat.id))
+            first = bank.in_category(cat.id)[0]
+            assert squeeze(first.text[lang].question) in re.sub(r"\s+", "", children[0].title)
+
+
+def test_document_language_and_date(sheets: dict[str, Path]) -> None:
+    for name, path in sheets.items():
+        reader = PdfReader(path)
+        assert reader.trailer["/Root"]["/Lang"] == name.split("-")[2]
+        # The content revision, not the time of the build.
+        assert reader.metadata is not None
+        assert reader.metadata["/CreationDate"].startswith("D:20260314")
+
+
+def _fonts(resources: DictionaryObject, found: list[tuple[str, bool]]) -> None:
+    for font in (resources.get("/Font") or {}).values():
+        font = font.get_object()
+        for part in font.get("/DescendantFonts", [font]):
+            part = part.get_object()
+            descriptor = part.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found.append((str(part.get("/BaseFont")), embedded))
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        if "/Resources" in xobject:
+            _fonts(xobject["/Resources"], found)
+
+
+def test_fonts_are_embedded(sheets: dict[str, Path]) -> None:
+    for name, path in sheets.items():
+        found: list[tuple[str, bool]] = []
+        for page in PdfReader(path).pages:
+            _fonts(page["/Resources"], found)
+        assert found, name
+        assert all(embedded for _, embedded in found), (name, found)
+
+
+def uris(path: Path) -> set[str]:
+    found = set()
+    for page in PdfReader(path).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action and "/URI" in action:
+                found.add(str(action["/URI"]))
+    return found
+
+
+def test_categories_link_back_to_the_site(bank: Bank, sheets: dict[str, Path]) -> None:
+    for lang in LANGS:
+        links = uris(sheets[whole(lang)])
+        for c in bank.categories:
+            url = f"{base_url(SITE, lang)}{c.id}/"
+            if bank.in_category(c.id):
+                assert url in links, url
+            assert url in uris(sheets[file_name(lang, "a4", c.id)]), url
+
+
+def test_footer_and_page_numbers(sheets: dict[str, Path]) -> None:
+    reader = PdfReader(sheets[whole("de")])
+    last = len(reader.pages)
+    for i, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert "MLOps Interview Kit · CC BY-SA 4.0" in text
+        assert f"Seite {i} / {last}" in text
+
+
+def test_same_content_gives_identical_bytes(bank: Bank, sheets: dict[str, Path],
+                                            tmp_path: Path) -> None:
+    again = {p.name: p for p in build(bank, tmp_path, context())}
+    for name, path in sheets.items():
+        assert path.read_bytes() == again[name].read_bytes(), name
+
+
+def specials_bank(tmp_path: Path) -> Bank:
+    """The one-question sample bank, its texts full of Typst's special characters."""
+    bank = load_bank(make(tmp_path), check_lock=False)
+    q = bank.questions[0]
+    title = "Is `${{ github.sha }}` a #tag, $x$ or @user <script> 2 * 3 _ under?"
+    points = ("Tag with ${{ github.sha }} # @user ``x ` y`` [x] ~ \\ 1. ...",
+              "Raw <script>alert(1)</script>, a lone ` tick and snake_case_name")
+    text = {lang: Text(title, "intent", "answer", points) for lang in LANGS}
+    table = Table({lang: "Specials" for lang in LANGS}, {lang: ("Key", "Value") for lang in LANGS},
+                  ({lang: ("`<b>`", "~50% of #x @ $1") for lang in LANGS},))
+    bank.questions = [dataclasses.replace(q, text=text, table=table)]
+    return bank
+
+
+def test_typst_specials_print_literally(tmp_path: Path) -> None:
+    build(specials_bank(tmp_path), tmp_path, context())
+    text = " ".join(PdfReader(tmp_path / whole("en")).pages[0].extract_text().split())
+    for literal in ("${{ github.sha }}", "#tag", "$x$", "@user", "<script>", "2 * 3 _ under",
+                    "# @user x ` y [x] ~ \\ 1. ...", "<script>alert(1)</script>",
+                    "a lone ` tick", "snake_case_name", "<b> ~50% of #x @ $1"):
+        assert literal in text, literal
+
+
+def test_a_category_without_questions_still_gets_its_sheets(tmp_path: Path) -> None:
+    bank = specials_bank(tmp_path)  # one question; the other categories are empty
+    written = {p.name for p in build(bank, tmp_path, context())}
+    for c in bank.categories:
+        assert file_name("de", "a4", c.id) in written
+
+
+def test_page_one_renders(sheets: dict[str, Path], pdftoppm: str, tmp_path: Path) -> None:
+    """Poppler must render every sheet; the PNGs are what a person looks at."""
+    for name, path in sheets.items():
+        out = tmp_path / name.removesuffix(".pdf")
+        proc = subprocess.run([pdftoppm, "-png", "-r", "40", "-f", "1", "-l", "1",
+                               "-singlefile", str(path), str(out)],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr == "", proc.stderr  # poppler warns about broken PDFs
+        assert out.with_suffix(".png").stat().st_size > 2000, name
