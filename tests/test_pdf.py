@@ -202,7 +202,7 @@ def test_categories_link_back_to_the_site(bank: Bank, sheets: dict[str, Path]) -
     for lang in LANGS:
         links = uris(sheets[whole(lang)])
         for c in bank.categories:
-            url = f"{base_url(SITE, lang)}{c.id}/"
+            url = f"{base_url(SITE, lang)}categories/{c.id}/"  # the site's category page
             if bank.in_category(c.id):
                 assert url in links, url
             assert url in uris(sheets[file_name(lang, "a4", c.id)]), url

@@ -12,9 +12,12 @@ Files: ``mlops-kit-<lang>-<paper>.pdf`` and ``mlops-kit-<lang>-<paper>-<category
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,10 +56,9 @@ def build(bank: Bank, out_dir: Path, ctx: Context,
 
     ``timing``, when given, receives the seconds each file took (for measurements).
     """
-    compiler = typst.Compiler(TEMPLATE, root=TEMPLATE.parent, ignore_system_fonts=True)
     numbers = {q.id: i for i, q in enumerate(bank.questions, start=1)}
     svg = _svg_cache()
-    written: list[Path] = []
+    jobs: list[tuple[str, str]] = []  # (file name, JSON input), in a stable order
     for lang in LANGS:
         questions = {c.id: [_question(q, numbers[q.id], lang, svg) for q in
                             bank.in_category(c.id)] for c in bank.categories}
@@ -64,17 +66,29 @@ def build(bank: Bank, out_dir: Path, ctx: Context,
             sheets: list[tuple[str, Category | None]] = [(file_name(lang, paper), None)]
             sheets += [(file_name(lang, paper, c.id), c) for c in bank.categories]
             for name, only in sheets:
-                start = time.perf_counter()
                 cats = [c for c in bank.categories if only is None or c.id == only.id]
                 data = _sheet(bank, ctx, lang, paper, cats, questions, only)
-                pdf = compiler.compile(format="pdf", sys_inputs={"data": json.dumps(data)})
-                assert isinstance(pdf, bytes)
-                path = out_dir / name
-                path.write_bytes(pdf)
-                written.append(path)
-                if timing is not None:
-                    timing[name] = time.perf_counter() - start
-    return written
+                jobs.append((name, json.dumps(data)))
+
+    local = threading.local()
+
+    def compile_one(job: tuple[str, str]) -> Path:
+        # Typst compiles outside the GIL, so one compiler per thread uses every core.
+        if not hasattr(local, "compiler"):
+            local.compiler = typst.Compiler(TEMPLATE, root=TEMPLATE.parent,
+                                            ignore_system_fonts=True)
+        name, data = job
+        start = time.perf_counter()
+        pdf = local.compiler.compile(format="pdf", sys_inputs={"data": data})
+        assert isinstance(pdf, bytes)
+        path = out_dir / name
+        path.write_bytes(pdf)
+        if timing is not None:
+            timing[name] = time.perf_counter() - start
+        return path
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(compile_one, jobs))
 
 
 def _sheet(bank: Bank, ctx: Context, lang: str, paper: str, cats: list[Category],
@@ -96,11 +110,11 @@ def _sheet(bank: Bank, ctx: Context, lang: str, paper: str, cats: list[Category]
         "date": [rev.year, rev.month, rev.day],
         "revision": rev.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d"),
         "count": count,
-        "url": base + (f"{only.id}/" if only else ""),
+        "url": base + (f"categories/{only.id}/" if only else ""),
         "labels": {k: t(k) for k in ("revision", "page", "questions", "difficulty",
                                      "difficulty_1", "difficulty_2", "difficulty_3",
                                      "pdf_footer", "diagram")},
-        "categories": [{"id": c.id, "title": c.title[lang], "url": f"{base}{c.id}/",
+        "categories": [{"id": c.id, "title": c.title[lang], "url": f"{base}categories/{c.id}/",
                         "questions": questions[c.id]} for c in shown],
     }
 
