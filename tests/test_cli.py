@@ -90,3 +90,26 @@ def test_renderer_crash_leaves_previous_output_untouched(tmp_path: Path, monkeyp
         build.build(content, out, build.Progress(quiet=True))
     assert digest(out) == before
     assert [p.name for p in out.iterdir()] == ["decks"]
+
+
+def test_retiring_a_question(tmp_path: Path) -> None:
+    """Delete + retire: validate passes, the id stays reserved, reusing it fails (MLK212)."""
+    from tests.sample import QUESTION
+
+    content = make(tmp_path)
+    other = content / "questions" / "other.yaml"
+    other.write_text(QUESTION.replace("id: sample", "id: other"), encoding="utf-8")
+    assert run_cli("lock", "--content", str(content), cwd=tmp_path).returncode == 0
+    other.unlink()
+    missing = run_cli("validate", "--content", str(content), cwd=tmp_path)
+    assert missing.returncode == 1 and "MLK213" in missing.stderr
+    keep = run_cli("lock", "--content", str(content), "--retire", "sample", cwd=tmp_path)
+    assert keep.returncode == 1 and "delete content/questions/sample.yaml" in keep.stderr
+    assert run_cli("lock", "--content", str(content), "--retire", "other",
+                   cwd=tmp_path).returncode == 0
+    assert run_cli("validate", "--content", str(content), cwd=tmp_path).returncode == 0
+    lock = (tmp_path / "decks" / "notes.lock.yaml").read_text(encoding="utf-8")
+    assert "retired:\n  other:" in lock
+    other.write_text(QUESTION.replace("id: sample", "id: other"), encoding="utf-8")
+    reused = run_cli("validate", "--content", str(content), cwd=tmp_path)
+    assert reused.returncode == 1 and "MLK212" in reused.stderr
