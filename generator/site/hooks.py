@@ -53,7 +53,8 @@ def _downloads(config: MkDocsConfig, lang: str) -> list[pages.Download]:
             if f"-{lang}" in path.stem or path.stem.endswith(f"-{lang}"):
                 data = path.read_bytes()
                 found.append(pages.Download(kind, lang, path.name, len(data), data))
-    return found
+    # Decks first, then the whole-bank sheets, then the per-category sheets.
+    return sorted(found, key=lambda d: (d.kind != "deck", d.name.count("-"), d.name))
 
 
 @event_priority(100)  # before the search plugin fixes its language
