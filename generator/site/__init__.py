@@ -19,7 +19,8 @@ CONFIG = "mkdocs.yml"
 
 
 @contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
+def scoped_env(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of a block (the hooks read them)."""
     old = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -41,7 +42,7 @@ def build(bank: Bank, out: Path, ctx) -> None:  # ctx: build.Context (import wou
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     current["preloaded"] = bank  # already validated by the build: no second parse
-    with _env(MLOPS_KIT_LANG="de", MLOPS_KIT_CONTENT=str(bank.root.resolve()),
+    with scoped_env(MLOPS_KIT_LANG="de", MLOPS_KIT_CONTENT=str(bank.root.resolve()),
               MLOPS_KIT_DOWNLOADS=str(out.parent.resolve()), NO_MKDOCS_2_WARNING="1"):
         config = load_config(str(REPO / CONFIG), site_dir=str(out.resolve()))
         mkdocs_build(config)
@@ -51,6 +52,6 @@ def serve(content: Path, dev_addr: str) -> int:
     """Live-reloading authoring server; edits to content/ show in both languages."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    with _env(MLOPS_KIT_CONTENT=str(content.resolve()), NO_MKDOCS_2_WARNING="1"):
+    with scoped_env(MLOPS_KIT_CONTENT=str(content.resolve()), NO_MKDOCS_2_WARNING="1"):
         mkdocs_serve(str(REPO / CONFIG), dev_addr=dev_addr, livereload=True)
     return 0

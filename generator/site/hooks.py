@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from generator.bank import check
 from generator.diagnostics import CODES
 from generator.model import Bank
-from generator.site import pages
+from generator.site import pages, scoped_env
 
 LANG_ENV = "MLOPS_KIT_LANG"
 CONTENT_ENV = "MLOPS_KIT_CONTENT"
@@ -158,16 +158,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    previous = {k: os.environ.get(k) for k in (LANG_ENV, BASE_ENV)}
-    os.environ[LANG_ENV] = "en"
-    os.environ[BASE_ENV] = str(_state["base"])
-    try:
+    with scoped_env(**{LANG_ENV: "en", BASE_ENV: str(_state["base"])}):
         en = load_config(config.config_file_path, site_dir=str(Path(config.site_dir) / "en"),
                          strict=config.strict)
         build(en, dirty=False)
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
