@@ -82,6 +82,16 @@ def cmd_lock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_links(args: argparse.Namespace) -> int:
+    from . import links
+
+    # The built site unless only --external is asked for; --site with --external does both.
+    site = Path(args.site or "dist/site") if args.site or not args.external else None
+    return links.run(site, _content(args) if args.external else None, cache=Path(args.cache),
+                     max_age_days=args.max_age, timeout=args.timeout, retries=args.retries,
+                     workers=args.workers)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mlops-kit", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -110,6 +120,22 @@ def parser() -> argparse.ArgumentParser:
     lk.add_argument("--translated", nargs="+", metavar="ID",
                     help="confirm both languages of these ids are in step")
     lk.set_defaults(func=cmd_lock)
+
+    cl = with_content(sub.add_parser(
+        "check-links", help="check the built site's internal links and anchors (offline); "
+        "with --external, every http(s) URL in content/"))
+    cl.add_argument("--site", metavar="DIR",
+                    help="built site to check (default: dist/site unless only --external)")
+    cl.add_argument("--external", action="store_true",
+                    help="check external URLs; exit 2 if the network is unreachable")
+    cl.add_argument("--cache", default=".cache/links.json", metavar="FILE",
+                    help="results of earlier external checks (default: .cache/links.json)")
+    cl.add_argument("--max-age", type=float, default=7.0, metavar="DAYS",
+                    help="skip URLs found working less than DAYS ago (default: 7)")
+    cl.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS")
+    cl.add_argument("--retries", type=int, default=2, metavar="N")
+    cl.add_argument("--workers", type=int, default=8, metavar="N")
+    cl.set_defaults(func=cmd_check_links)
     return p
 
 

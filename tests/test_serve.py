@@ -32,7 +32,7 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def wait_for(predicate, timeout: float) -> float:  # noqa: ANN001
+def wait_for(predicate, timeout: float) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if predicate():
