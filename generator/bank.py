@@ -222,8 +222,12 @@ def check(root: Path, *, check_diagrams: bool = True,
     first_file: dict[str, str] = {}
     qdocs: list[Document] = []
     paths = sorted((root / "questions").glob("*.yaml"))
-    for path in paths:
-        doc = _load_checked(path, "question.schema.json", problems)
+    docs = [(path, _load_checked(path, "question.schema.json", problems)) for path in paths]
+    if check_diagrams:  # compile every diagram up front, in parallel (cached by content)
+        diagrams.prefetch([(question_from(d.data).diagram.source(lang), "light")
+                           for _, d in docs if d is not None and "diagram" in d.data
+                           for lang in LANGS])
+    for _path, doc in docs:
         if doc is None:
             continue
         qid = doc.data["id"]

@@ -6,6 +6,7 @@ rebuilds and live reloads skip the subprocess; the site, the decks and the PDFs 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -98,6 +99,21 @@ def _sized(svg: str) -> str:
     w, h = m.group(4), m.group(5)
     return svg[: m.start()] + f'<svg {m.group(1)}width="{w}" height="{h}" ' \
         f'viewBox="{m.group(2)} {m.group(3)} {w} {h}"' + svg[m.end():]
+
+
+def prefetch(jobs: list[tuple[str, str]]) -> None:
+    """Render many (source, variant) pairs into the cache at once. D2 runs as a subprocess,
+    so threads keep every core busy; errors are left for :func:`render` to raise later."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(job: tuple[str, str]) -> None:
+        with contextlib.suppress(DiagramError):
+            render(*job)
+
+    todo = list(dict.fromkeys(jobs))
+    if len(todo) > 1:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            list(pool.map(one, todo))
 
 
 def check(source: str) -> DiagramError | None:

@@ -76,7 +76,16 @@ def _parser() -> MarkdownIt:
 
 
 def tokens(text: str) -> list[Token]:
-    """The token stream of a Markdown text (used by the PDF renderer and the checks)."""
+    """The token stream of a Markdown text (used by the PDF renderer and the checks).
+
+    Parsed once per distinct text: validation asks for the same answer several times.
+    Callers must not modify the returned tokens.
+    """
+    return _cached_tokens(text)
+
+
+@lru_cache(maxsize=16384)
+def _cached_tokens(text: str) -> list[Token]:
     return _parser().parse(text)
 
 
@@ -88,7 +97,7 @@ def inline_tokens(text: str) -> list[Token]:
 def to_html(text: str, *, shift_headings: int = 2) -> str:
     """Render Markdown to sanitised HTML. Headings move down so ``#`` in an answer never
     competes with the page title (``# x`` becomes ``<h3>`` by default)."""
-    toks = tokens(text)
+    toks = _parser().parse(text)  # a fresh stream: the heading shift below modifies it
     for tok in toks:
         if tok.type in ("heading_open", "heading_close"):
             level = min(int(tok.tag[1]) + shift_headings, 6)
@@ -117,7 +126,8 @@ def unsafe_parts(text: str) -> list[tuple[int, str, str]]:
     Returns ``(line offset within text, code, message)`` triples; line offsets are 0-based.
     """
     found: list[tuple[int, str, str]] = []
-    for tok, line in _walk_lines(tokens(text)):
+    # Raw HTML needs a '<'; most fields have none, so skip the parse (it dominates validation).
+    for tok, line in _walk_lines(tokens(text)) if "<" in text else ():
         if tok.type in ("html_block", "html_inline"):
             for m in _TAG.finditer(tok.content):
                 name = m.group(2).lower()

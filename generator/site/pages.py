@@ -89,6 +89,8 @@ def generate(bank: Bank, lang: str, downloads: list[Download]) -> dict[str, str 
     neighbours: dict[str, tuple[Question | None, Question | None]] = {}
     common = {"t": t, "lang": lang, "bank": bank, "cats": cats, "by_id": by_id}
 
+    diagrams.prefetch([(q.diagram.source(lang), variant) for q in bank.questions if q.diagram
+                       for variant in ("light", "dark")])
     for c in bank.categories:
         members = bank.in_category(c.id)
         for i, q in enumerate(members):

@@ -7,10 +7,11 @@ Run by hand or by the weekly workflow (not by the unit tests):
 
 Each size is a copy of the real bank grown to N questions (tables and diagrams in the same
 proportion as the real content; every copy's diagram labels differ so D2 really renders
-them). Per size it prints validate, site (both languages), decks, PDFs and the total, each
-the median of ``--runs`` runs in fresh processes, the peak memory of a full build, and a
-bare ``mkdocs build`` of the same generated pages without our hooks, so the generator's
-overhead shows as a ratio. The first (cold-cache) full build is reported separately.
+them). Per size it prints the build's own timings of validate, decks, PDFs and site (both
+languages) and the wall time of the whole command, each the median of ``--runs`` full
+builds in fresh processes; the peak memory of a build; and a bare ``mkdocs build`` (both
+languages, same pages and navigation, no hooks), so the generator's overhead shows as a
+ratio. The first, cold-cache build (every D2 diagram rendered) is reported separately.
 """
 
 from __future__ import annotations
@@ -66,12 +67,17 @@ def grow(target: Path, size: int) -> Path:
     return content
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> float:
+def run(cmd: list[str], env: dict[str, str] | None = None,
+        steps: dict[str, float] | None = None) -> float:
+    """Wall time of a command; ``steps`` receives the build's own per-step timings."""
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    if steps is not None:
+        for name, seconds in re.findall(r"^  (\w+)\s+([\d.]+) s$", proc.stderr, re.M):
+            steps[name] = float(seconds)
     return time.perf_counter() - start
 
 
@@ -94,6 +100,7 @@ theme: {{name: material, font: false, language: {lang}}}
 plugins: [search]
 markdown_extensions: [attr_list, md_in_html, admonition, pymdownx.details, pymdownx.highlight,
   pymdownx.superfences, toc]
+nav: {nav}
 """
 
 
@@ -111,7 +118,9 @@ def bare_mkdocs(content: Path, work: Path) -> float:
             target = folder / "docs" / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data if isinstance(data, bytes) else data.encode())
-        (folder / "mkdocs.yml").write_text(BARE_CONFIG.format(lang=lang), encoding="utf-8")
+        # The same navigation as ours, so only the generator's own work differs.
+        config = BARE_CONFIG.format(lang=lang, nav=json.dumps(pages.nav(bank, lang)))
+        (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
         total += run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
                       str(folder / "mkdocs.yml")])
     return total
@@ -127,20 +136,17 @@ def measure(size: int, runs: int) -> dict[str, float]:
         row: dict[str, float] = {"size": size}
         row["cold"] = run([*cli, "build", "--content", str(content), "--out", out, "--quiet"],
                           env)
-        steps = {
-            "validate": [*cli, "validate", "--content", str(content)],
-            "site": [*cli, "build", "--content", str(content), "--out", out, "--quiet",
-                     "--only", "site"],
-            "decks": [*cli, "build", "--content", str(content), "--out", out, "--quiet",
-                      "--only", "decks"],
-            "pdf": [*cli, "build", "--content", str(content), "--out", out, "--quiet",
-                    "--only", "pdf"],
-            "total": [*cli, "build", "--content", str(content), "--out", out, "--quiet"],
-        }
-        for name, cmd in steps.items():
-            row[name] = statistics.median(run(cmd, env) for _ in range(runs))
+        build = [*cli, "build", "--content", str(content), "--out", out]
+        samples: dict[str, list[float]] = {}
+        for _ in range(runs):
+            steps: dict[str, float] = {}
+            steps["total"] = run(build, env, steps)  # wall time of the whole command
+            for name, seconds in steps.items():
+                samples.setdefault(name, []).append(seconds)
+        for name, values in samples.items():
+            row[name] = statistics.median(values)
         row["bare_mkdocs"] = statistics.median(bare_mkdocs(content, work) for _ in range(runs))
-        row["peak_mib"] = peak_rss(steps["total"], env)
+        row["peak_mib"] = peak_rss(build, env)
         site = Path(out) / "site"
         row["site_mib"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
         return row
