@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import lock as lockfile
+from . import markup
 from .bank import load_bank
-from .model import Bank
+from .model import LANGS, Bank
 
 OUTPUTS = ("decks", "pdf", "site")
 # The repository: mkdocs.yml, theme overrides and templates are code, not content, so a
@@ -92,10 +93,14 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     with progress.step("validate"):
         bank = load_bank(content)
     ctx = context_for(content, bank)
+    chosen = renderers(only)
+    if {"site", "decks"} & set(chosen):
+        with progress.step("markdown"):
+            prerender(bank)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        for name, render in renderers(only).items():
+        for name, render in chosen.items():
             with progress.step(name):
                 target = staging / name
                 target.mkdir()
@@ -104,6 +109,21 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return bank
+
+
+def prerender(bank: Bank) -> None:
+    """Render every Markdown text the site and the decks share, once, on every core."""
+    blocks: list[str] = []
+    inlines: list[str] = []
+    for q in bank.questions:
+        for lang in LANGS:
+            x = q.text[lang]
+            blocks.append(x.answer)
+            inlines += [x.question, x.intent, *x.key_points]
+            if q.table:
+                header, rows = q.table.cells(lang)
+                inlines += [q.table.caption[lang], *header, *(c for r in rows for c in r)]
+    markup.prerender(blocks, inlines)
 
 
 def _swap(staging: Path, out: Path) -> None:

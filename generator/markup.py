@@ -52,6 +52,14 @@ def sanitise(html: str) -> str:
     )
 
 
+def _heading(self, tokens: list[Token], idx: int, _options, _env) -> str:
+    """Headings move down two levels: ``#`` in an answer never competes with the page
+    title (``# x`` becomes ``<h3>``). Rendered, not stored: cached tokens stay as parsed."""
+    tok = tokens[idx]
+    level = min(int(tok.tag[1]) + 2, 6)
+    return f"<h{level}>" if tok.nesting == 1 else f"</h{level}>\n"
+
+
 def _fence(self, tokens: list[Token], idx: int, _options, _env) -> str:
     tok = tokens[idx]
     return _highlight(tok.content, tok.info.strip().split(" ")[0] if tok.info else "")
@@ -72,6 +80,8 @@ def _highlight(code: str, lang: str) -> str:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.add_render_rule("fence", _fence)
+    md.add_render_rule("heading_open", _heading)
+    md.add_render_rule("heading_close", _heading)
     return md
 
 
@@ -94,22 +104,53 @@ def inline_tokens(text: str) -> list[Token]:
     return _parser().parseInline(text)
 
 
-def to_html(text: str, *, shift_headings: int = 2) -> str:
-    """Render Markdown to sanitised HTML. Headings move down so ``#`` in an answer never
-    competes with the page title (``# x`` becomes ``<h3>`` by default)."""
-    toks = _parser().parse(text)  # a fresh stream: the heading shift below modifies it
-    for tok in toks:
-        if tok.type in ("heading_open", "heading_close"):
-            level = min(int(tok.tag[1]) + shift_headings, 6)
-            tok.tag = f"h{level}"
-    html = _parser().renderer.render(toks, _parser().options, {})
-    return sanitise(html)
+# Rendered HTML by (text, kind): the site and the decks render the same texts, so each is
+# rendered once per build (and :func:`prerender` fills it on every core first).
+_HTML: dict[tuple[str, str], str] = {}
+
+
+def to_html(text: str) -> str:
+    """Render Markdown to sanitised HTML (headings shifted down two levels)."""
+    html = _HTML.get((text, "block"))
+    if html is None:
+        html = _HTML[(text, "block")] = _render((text, "block"))
+    return html
 
 
 def inline_html(text: str) -> str:
     """Render a one-line Markdown text (key point, table cell) without a wrapping ``<p>``."""
-    html = _parser().renderInline(text)
-    return sanitise(html)
+    html = _HTML.get((text, "inline"))
+    if html is None:
+        html = _HTML[(text, "inline")] = _render((text, "inline"))
+    return html
+
+
+def _render(job: tuple[str, str]) -> str:
+    text, kind = job
+    if kind == "inline":
+        return sanitise(_parser().renderInline(text))
+    # The cached stream (already parsed by validation); headings shift in the render rule.
+    return sanitise(_parser().renderer.render(tokens(text), _parser().options, {}))
+
+
+def prerender(blocks: list[str], inlines: list[str], workers: int = 0) -> int:
+    """Render many texts into the cache, on every core when there are enough to pay for
+    the worker processes. Returns how many were rendered."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [j for j in dict.fromkeys([(t, "block") for t in blocks]
+                                     + [(t, "inline") for t in inlines]) if j not in _HTML]
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(jobs) < 2000:  # below this, starting processes costs more
+        for job in jobs:
+            _HTML[job] = _render(job)
+        return len(jobs)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for job, html in zip(jobs, pool.map(_render, jobs, chunksize=256), strict=True):
+            _HTML[job] = html
+    return len(jobs)
 
 
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")

@@ -50,6 +50,8 @@ def grow(target: Path, size: int) -> Path:
             # Distinct label text per copy: each copy's diagram is a new render.
             text = re.sub(r"(\n    [^\n]*: \{de: )(\"?)", rf"\1\2({copy}) ", text)
             text = re.sub(r"(\n  question: )([\"']?)", rf"\1\2({copy}) ", text)
+            # Distinct answers too, so no renderer gets a copy's text from a cache.
+            text = re.sub(r"(\n  answer: [|>]-?\n    )", rf"\1({copy}) ", text)
             name = src.stem + suffix
         else:
             name = src.stem
