@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 from . import lock as lockfile
 from . import markup
 from .bank import load_bank
-from .model import LANGS, Bank
+from .model import LANGS, Bank, Download
 
 OUTPUTS = ("decks", "pdf", "site")
 # The repository: mkdocs.yml, theme overrides and templates are code, not content, so a
@@ -35,6 +36,7 @@ class Context:
     lock: lockfile.Lock
     revision: dt.date  # date of the newest content change, from the lock (deterministic)
     site_url: str
+    downloads: tuple[Download, ...] = ()  # what the decks and PDF renderers publish
 
 
 class Progress:
@@ -66,10 +68,10 @@ def site_url() -> str:
     return "https://example.org/"
 
 
-def context_for(content: Path, bank: Bank) -> Context:
+def context_for(content: Path, bank: Bank, downloads: tuple[Download, ...] = ()) -> Context:
     project = content.resolve().parent
     lock, _ = lockfile.read(lockfile.lock_path(content))
-    return Context(project, lock, revision_of(lock), site_url())
+    return Context(project, lock, revision_of(lock), site_url(), downloads)
 
 
 def renderers(only: tuple[str, ...] = ()) -> dict[str, Callable[[Bank, Path, Context], None]]:
@@ -92,23 +94,54 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     """Validate, render into a staging folder, then swap each output folder into place."""
     with progress.step("validate"):
         bank = load_bank(content)
-    ctx = context_for(content, bank)
     chosen = renderers(only)
+    downloads = tuple(d for name in ("decks", "pdf") if name in chosen
+                      for d in __import__(f"generator.{name}", fromlist=["outputs"])
+                      .outputs(bank))
+    ctx = context_for(content, bank, downloads)
     if {"site", "decks"} & set(chosen):
         with progress.step("markdown"):
             prerender(bank)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        for name, render in chosen.items():
-            with progress.step(name):
+        # Typst lays out PDFs outside the GIL, so they are built in a thread while the
+        # site (pure Python) builds; the site only needs their names, known up front.
+        with ThreadPoolExecutor(max_workers=1) as background:
+            pending = []
+            for name, render in chosen.items():
                 target = staging / name
                 target.mkdir()
-                render(bank, target, ctx)
+                job = _timed(progress, name, render, bank, target, ctx)
+                if name == "pdf" and "site" in chosen:
+                    pending.append(background.submit(job))
+                else:
+                    job()
+            for future in pending:
+                future.result()  # re-raises a renderer's error here
+        if "site" in chosen:
+            publish(staging, downloads)
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return bank
+
+
+def _timed(progress: Progress, name: str, render: Callable[[Bank, Path, Context], None],
+           bank: Bank, target: Path, ctx: Context) -> Callable[[], None]:
+    def job() -> None:
+        with progress.step(name):
+            render(bank, target, ctx)
+    return job
+
+
+def publish(staging: Path, downloads: tuple[Download, ...]) -> None:
+    """Copy this build's decks and PDFs into the site of their language."""
+    for d in downloads:
+        folder = staging / "site" / ("downloads" if d.lang == "de" else "en/downloads")
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(staging / ("decks" if d.kind == "deck" else "pdf") / d.name,
+                     folder / d.name)
 
 
 def prerender(bank: Bank) -> None:

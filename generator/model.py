@@ -126,6 +126,15 @@ class Page:
     text: dict[str, PageText]
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file a renderer publishes (deck or PDF), offered on the site of its language."""
+
+    kind: str  # "deck" or "pdf"
+    lang: str
+    name: str
+
+
 @dataclass
 class Bank:
     """Everything in ``content/``, validated, in display order."""

@@ -14,9 +14,17 @@ from .config import load_decks
 
 if TYPE_CHECKING:
     from ..build import Context
-    from ..model import Bank
+    from ..model import Bank, Download
 
-__all__ = ["build"]
+__all__ = ["build", "outputs"]
+
+
+def outputs(bank: Bank) -> list[Download]:
+    """The decks this bank publishes (known before anything is built)."""
+    from ..model import Download
+
+    return [Download("deck", cfg.language, cfg.file)
+            for cfg in load_decks(bank.root, [c.id for c in bank.categories])]
 
 
 def build(bank: Bank, out_dir: Path, ctx: Context) -> list[Path]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import typst
 
 from generator import diagrams, markup
-from generator.model import LANGS, Bank, Category, Question
+from generator.model import LANGS, Bank, Category, Download, Question
 
 from . import typst_markup
 
@@ -48,6 +48,13 @@ def base_url(site_url: str, lang: str) -> str:
     """Site root of a language: German at the root, English under ``en/``."""
     root = site_url if site_url.endswith("/") else site_url + "/"
     return root if lang == "de" else root + "en/"
+
+
+def outputs(bank: Bank) -> list[Download]:
+    """The sheets this bank publishes: whole bank first, then one per category."""
+    return [Download("pdf", lang, file_name(lang, paper, cat))
+            for lang in LANGS for paper in PAPERS
+            for cat in [None, *(c.id for c in bank.categories)]]
 
 
 def build(bank: Bank, out_dir: Path, ctx: Context,

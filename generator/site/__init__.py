@@ -42,10 +42,14 @@ def build(bank: Bank, out: Path, ctx) -> None:  # ctx: build.Context (import wou
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     current["preloaded"] = bank  # already validated by the build: no second parse
+    current["published"] = list(ctx.downloads)  # copied into the site after the build
     with scoped_env(MLOPS_KIT_LANG="de", MLOPS_KIT_CONTENT=str(bank.root.resolve()),
-              MLOPS_KIT_DOWNLOADS=str(out.parent.resolve()), NO_MKDOCS_2_WARNING="1"):
+                    NO_MKDOCS_2_WARNING="1"):
         config = load_config(str(REPO / CONFIG), site_dir=str(out.resolve()))
-        mkdocs_build(config)
+        try:
+            mkdocs_build(config)
+        finally:
+            current.pop("published", None)
 
 
 def serve(content: Path, dev_addr: str) -> int:

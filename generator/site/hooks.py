@@ -21,12 +21,12 @@ from mkdocs.structure.files import File, Files
 
 from generator.bank import check
 from generator.diagnostics import CODES
-from generator.model import Bank
+from generator.model import Bank, Download
 from generator.site import pages, scoped_env
 
 LANG_ENV = "MLOPS_KIT_LANG"
 CONTENT_ENV = "MLOPS_KIT_CONTENT"
-DOWNLOADS_ENV = "MLOPS_KIT_DOWNLOADS"
+DOWNLOADS_ENV = "MLOPS_KIT_DOWNLOADS"  # where plain mkdocs finds decks/PDFs (dist/)
 BASE_ENV = "MLOPS_KIT_BASE_URL"
 OTHER = {"de": "en", "en": "de"}
 log = logging.getLogger("mkdocs.plugins.mlops_kit")
@@ -44,17 +44,21 @@ def _content_dir(config: MkDocsConfig) -> Path:
     return Path(env) if env else Path(config.config_file_path).parent / "content"
 
 
-def _downloads(config: MkDocsConfig, lang: str) -> list[pages.Download]:
-    """Decks and PDFs of the same build (``dist/`` by default), for this language."""
+def _downloads(config: MkDocsConfig, lang: str) -> tuple[list[Download], dict[str, bytes]]:
+    """This language's decks and PDFs. `mlops-kit build` names them up front and copies
+    them in afterwards; plain `mkdocs build`/`serve` offers what is in ``dist/``."""
+    published = _state.get("published")
+    if published is not None:
+        return [d for d in published if d.lang == lang], {}  # type: ignore[attr-defined]
     root = Path(os.environ.get(DOWNLOADS_ENV) or Path(config.config_file_path).parent / "dist")
-    found = []
+    found, data = [], {}
     for kind, folder, pattern in (("deck", "decks", "*.apkg"), ("pdf", "pdf", "*.pdf")):
         for path in sorted((root / folder).glob(pattern)):
-            if f"-{lang}" in path.stem or path.stem.endswith(f"-{lang}"):
-                data = path.read_bytes()
-                found.append(pages.Download(kind, lang, path.name, len(data), data))
+            if f"-{lang}-" in path.name or path.stem.endswith(f"-{lang}"):
+                found.append(Download(kind, lang, path.name))
+                data[path.name] = path.read_bytes()
     # Decks first, then the whole-bank sheets, then the per-category sheets.
-    return sorted(found, key=lambda d: (d.kind != "deck", d.name.count("-"), d.name))
+    return sorted(found, key=lambda d: (d.kind != "deck", d.name.count("-"), d.name)), data
 
 
 @event_priority(100)  # before the search plugin fixes its language
@@ -110,9 +114,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     bank: Bank = _state["bank"]  # type: ignore[assignment]
     lang: str = _state["lang"]  # type: ignore[assignment]
-    downloads = _downloads(config, lang)
+    downloads, data = _downloads(config, lang)
     _state["downloads"] = downloads
-    for path, content in sorted(pages.generate(bank, lang, downloads).items()):
+    for path, content in sorted(pages.generate(bank, lang, downloads, data).items()):
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)

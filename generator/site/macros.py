@@ -24,5 +24,4 @@ def define_env(env) -> None:
     @env.macro
     def downloads() -> list[dict[str, object]]:
         """This build's decks and PDFs for the current language."""
-        return [{"name": d.name, "kind": d.kind, "kib": round(d.size / 1024)}
-                for d in current.get("downloads", [])]
+        return [{"name": d.name, "kind": d.kind} for d in current.get("downloads", [])]

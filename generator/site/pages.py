@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import diagrams, markup
-from ..model import Bank, Question
+from ..model import Bank, Download, Question
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The build in progress (bank, lang, base URL, downloads), set by hooks.on_config.
@@ -30,17 +30,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 def md_text(text: str) -> Markup:
     """Plain text made safe inside Markdown (link text, list items): escape both layers."""
     return Markup(_MD_SPECIAL.sub(r"\\\1", escape(text, quote=False)))
-
-
-@dataclass(frozen=True)
-class Download:
-    """A file of the same build offered on the site."""
-
-    kind: str  # "deck" or "pdf"
-    lang: str
-    name: str
-    size: int
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -59,7 +48,6 @@ def _env() -> Environment:
     env.filters["md"] = md_text
     env.filters["html"] = lambda s: Markup(markup.to_html(s))
     env.filters["inline"] = lambda s: Markup(markup.inline_html(s))
-    env.filters["kib"] = lambda n: f"{n / 1024:,.0f} KiB"
     return env
 
 
@@ -79,8 +67,12 @@ def diagram_files(q: Question, lang: str) -> tuple[DiagramFiles, dict[str, bytes
     return DiagramFiles(names["light"], names["dark"], width, height), files
 
 
-def generate(bank: Bank, lang: str, downloads: list[Download]) -> dict[str, str | bytes]:
-    """Every generated file of one language: ``{site path: content}``."""
+def generate(bank: Bank, lang: str, downloads: list[Download],
+             download_files: dict[str, bytes] | None = None) -> dict[str, str | bytes]:
+    """Every generated file of one language: ``{site path: content}``.
+
+    ``downloads`` are listed on the home page; their bytes come with ``download_files``
+    (plain ``mkdocs build``) or are copied in after the build (``mlops-kit build``)."""
     env = _env()
     t = {key: value[lang] for key, value in bank.ui.items()}
     by_id = bank.by_id()
@@ -110,10 +102,11 @@ def generate(bank: Bank, lang: str, downloads: list[Download]) -> dict[str, str 
             c=c, questions=bank.in_category(c.id), **common)
     home = bank.pages.get("home")
     files["index.md"] = env.get_template("home.md.j2").render(
-        page=home.text[lang] if home else None, downloads=downloads, **common)
+        page=home.text[lang] if home else None,
+        downloads=[d for d in downloads if d.lang == lang], **common)
     files["tags.md"] = env.get_template("tags.md.j2").render(**common)
-    for d in downloads:
-        files[f"downloads/{d.name}"] = d.data
+    for name, data in (download_files or {}).items():
+        files[f"downloads/{name}"] = data
     return files
 
 
