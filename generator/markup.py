@@ -65,15 +65,23 @@ def _fence(self, tokens: list[Token], idx: int, _options, _env) -> str:
     return _highlight(tok.content, tok.info.strip().split(" ")[0] if tok.info else "")
 
 
-def _highlight(code: str, lang: str) -> str:
+@lru_cache(maxsize=64)
+def _lexer(lang: str):
     try:
-        lexer = get_lexer_by_name(lang) if lang else None
+        return get_lexer_by_name(lang) if lang else None
     except ClassNotFound:
-        lexer = None
+        return None
+
+
+# Pygments emits the same classes Material for MkDocs styles for its own code blocks.
+_FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+
+
+def _highlight(code: str, lang: str) -> str:
+    lexer = _lexer(lang)
     if lexer is None:
         return f'<div class="highlight"><pre><code>{escape(code)}</code></pre></div>'
-    # Pygments emits the same classes Material for MkDocs styles for its own code blocks.
-    return highlight(code, lexer, HtmlFormatter(cssclass="highlight", wrapcode=True))
+    return highlight(code, lexer, _FORMATTER)
 
 
 @lru_cache(maxsize=1)
