@@ -161,6 +161,7 @@ def test_card_layout(built: Path, bank, col) -> None:
     assert order == sorted(order)
     assert '<div class="mlk-scroll"><table>' in back
     assert "<script" not in front + back
+    assert f"/en/questions/{q.id}/" in back  # the card leads back to its page on the site
 
 
 def test_css_is_self_contained() -> None:

@@ -67,13 +67,14 @@ def assemble(bank: Bank, cfg: DeckConfig, ctx: Context) -> Assembled:
     parent = genanki.Deck(cfg.deck_id, cfg.name)
     out = Assembled([parent])
     cats = {c.id: c for c in bank.categories}
+    site = ctx.site_url if lang == "de" else ctx.site_url + "en/"
     position = 0
     for cat_id in cfg.categories:
         cat = cats[cat_id]
         sub = genanki.Deck(subdeck_id(cfg.deck_id, cat_id), f"{cfg.name}::{cat.title[lang]}",
                            markup.sanitise(f"<p>{escape(cat.description[lang])}</p>"))
         for q in bank.in_category(cat_id):
-            rendered = note.render(q, bank, lang)
+            rendered = note.render(q, bank, lang, f"{site}questions/{q.id}/")
             modified = ctx.lock.modified(q.id, lang)
             sub.add_note(note.TimedNote(
                 model=model, fields=rendered.fields, tags=note.tags(q),

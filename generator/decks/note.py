@@ -123,8 +123,10 @@ def _link(title: str, url: str) -> str:
     return f"[{title.replace('[', '(').replace(']', ')')}]({url})"
 
 
-def render(q: Question, bank: Bank, lang: str) -> Rendered:
-    """Every field of ``q`` in ``lang`` as sanitised HTML, in :data:`FIELDS` order."""
+def render(q: Question, bank: Bank, lang: str, page_url: str = "") -> Rendered:
+    """Every field of ``q`` in ``lang`` as sanitised HTML, in :data:`FIELDS` order.
+
+    ``page_url`` (the question's page on the site) leads the sources, for reading on."""
     x = q.text[lang]
     media: dict[str, bytes] = {}
     cat = next(c for c in bank.categories if c.id == q.category)
@@ -146,7 +148,9 @@ def render(q: Question, bank: Bank, lang: str) -> Rendered:
         media[name] = svg
         figure = (f'<figure class="mlk-diagram mlk-scroll"><img src="{name}"{_size(svg)} '
                   f'alt="{escape(q.diagram.alt[lang])}"></figure>')
-    sources = "".join(f"<li>{markup.inline_html(_link(s.title, s.url))}</li>" for s in q.sources)
+    links = ([(bank.t("site_name", lang), page_url)] if page_url else []) + \
+        [(s.title, s.url) for s in q.sources]
+    sources = "".join(f"<li>{markup.inline_html(_link(title, url))}</li>" for title, url in links)
     level = q.difficulty
     values = {
         "Id": escape(q.id),
