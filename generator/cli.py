@@ -149,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except SystemExit as exc:  # MkDocs' Abort: its logged errors above say what went wrong
+        if exc.code not in (0, None):
+            print(f"site build failed: {exc}", file=sys.stderr)
+        return 1 if exc.code not in (0, None) else 0
     except BrokenPipeError:  # e.g. piped into head
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -69,3 +69,14 @@ def test_serve_reloads_an_edited_question_in_both_languages(project: Path) -> No
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_serve_with_broken_content_says_why(project: Path) -> None:
+    q = project / "content" / "questions" / "what-is-mlops.yaml"
+    q.write_text(q.read_text(encoding="utf-8").replace("category: basics", "category: basic"),
+                 encoding="utf-8")
+    proc = run_cli("serve", "--content", str(project / "content"), "--dev-addr",
+                   f"127.0.0.1:{free_port()}", cwd=ROOT)
+    assert proc.returncode == 1
+    assert "what-is-mlops.yaml:3:11: MLK203" in proc.stderr
+    assert "Traceback" not in proc.stderr
