@@ -7,6 +7,7 @@ it was: nothing is written outside the staging folder until every step has succe
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import shutil
 import sys
 import tempfile
@@ -16,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from . import lock as lockfile
 from . import markup
@@ -74,20 +76,12 @@ def context_for(content: Path, bank: Bank, downloads: tuple[Download, ...] = ())
     return Context(project, lock, revision_of(lock), site_url(), downloads)
 
 
-def renderers(only: tuple[str, ...] = ()) -> dict[str, Callable[[Bank, Path, Context], None]]:
-    """The renderers that exist, by output folder. Imported lazily: validate stays fast."""
-    found: dict[str, Callable[[Bank, Path, Context], None]] = {}
-    for name in OUTPUTS:
-        if only and name not in only:
-            continue
-        try:
-            module = __import__(f"generator.{name}", fromlist=["build"])
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("generator."):
-                continue  # this renderer is not written yet: build what exists
-            raise
-        found[name] = module.build
-    return found
+def renderers(only: tuple[str, ...] = ()) -> dict[str, ModuleType]:
+    """The renderer modules to run, by output folder, each with ``build(bank, out, ctx)``
+    and, when it publishes downloads, ``outputs(bank)``. Imported lazily: validate stays
+    fast."""
+    return {name: importlib.import_module(f"generator.{name}") for name in OUTPUTS
+            if not only or name in only}
 
 
 def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = ()) -> Bank:
@@ -95,9 +89,8 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     with progress.step("validate"):
         bank = load_bank(content)
     chosen = renderers(only)
-    downloads = tuple(d for name in ("decks", "pdf") if name in chosen
-                      for d in __import__(f"generator.{name}", fromlist=["outputs"])
-                      .outputs(bank))
+    downloads = tuple(d for module in chosen.values() if hasattr(module, "outputs")
+                      for d in module.outputs(bank))
     ctx = context_for(content, bank, downloads)
     if {"site", "decks"} & set(chosen):
         with progress.step("markdown"):
@@ -109,10 +102,10 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
         # site (pure Python) builds; the site only needs their names, known up front.
         with ThreadPoolExecutor(max_workers=1) as background:
             pending = []
-            for name, render in chosen.items():
+            for name, module in chosen.items():
                 target = staging / name
                 target.mkdir()
-                job = _timed(progress, name, render, bank, target, ctx)
+                job = _timed(progress, name, module.build, bank, target, ctx)
                 if name == "pdf" and "site" in chosen:
                     pending.append(background.submit(job))
                 else:

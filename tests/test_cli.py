@@ -85,7 +85,10 @@ def test_renderer_crash_leaves_previous_output_untouched(tmp_path: Path, monkeyp
         (target / "half.pdf").write_bytes(b"half")
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(build, "renderers", lambda only=(): {"decks": good, "pdf": crash})
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(build, "renderers", lambda only=(): {
+        "decks": SimpleNamespace(build=good), "pdf": SimpleNamespace(build=crash)})
     with pytest.raises(RuntimeError):
         build.build(content, out, build.Progress(quiet=True))
     assert digest(out) == before
