@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import os
 import re
 from pathlib import Path
@@ -28,8 +27,6 @@ LANG_ENV = "MLOPS_KIT_LANG"
 CONTENT_ENV = "MLOPS_KIT_CONTENT"
 DOWNLOADS_ENV = "MLOPS_KIT_DOWNLOADS"  # where plain mkdocs finds decks/PDFs (dist/)
 BASE_ENV = "MLOPS_KIT_BASE_URL"
-OTHER = {"de": "en", "en": "de"}
-log = logging.getLogger("mkdocs.plugins.mlops_kit")
 
 # Shared with macros.py through the package (MkDocs loads this file as a separate module).
 _state = pages.current
@@ -105,7 +102,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         {"name": "Deutsch", "link": "./" if lang == "de" else "../", "lang": "de"},
         {"name": "English", "link": "en/" if lang == "de" else "./", "lang": "en"},
     ]
-    config.extra["kit_lang"] = lang
     if str(content) not in config.watch:
         config.watch.append(str(content))
     return config
