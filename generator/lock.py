@@ -50,6 +50,7 @@ class Entry:
 class Lock:
     questions: dict[str, Entry] = field(default_factory=dict)
     retired: dict[str, str] = field(default_factory=dict)  # id -> date retired
+    lines: dict[str, int] = field(default_factory=dict)  # id -> its line in the lock file
 
     def modified(self, qid: str, lang: str) -> int:
         return self.questions[qid].modified[lang]
@@ -74,6 +75,8 @@ def read(path: Path) -> tuple[Lock, list[Problem]]:
                                         {k: int(v) for k, v in e["modified"].items()},
                                         list(e.get("stale", [])))
         lock.retired = {str(k): str(v) for k, v in (data.get("retired") or {}).items()}
+        lock.lines = {qid: doc.key_positions.get(("questions", qid), (1, 1))[0]
+                      for qid in lock.questions}
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         return Lock(), [Problem(display_path(path), 1, 1, "MLK214", f"lock file is damaged "
                                 f"({exc!r}); restore it from git")]
@@ -149,7 +152,8 @@ def problems(bank: Bank, lock: Lock, path: Path) -> list[Problem]:
                                f"`mlops-kit lock --translated {q.id}`", q.id, warning=True))
     for qid in lock.questions:
         if qid not in ids and qid not in lock.retired:
-            out.append(Problem(shown, 1, 1, "MLK213", f"published id '{qid}' has no question "
+            out.append(Problem(shown, lock.lines.get(qid, 1), 3, "MLK213",
+                               f"published id '{qid}' has no question "
                                f"file; restore content/questions/{qid}.yaml or retire it with "
                                f"`mlops-kit lock --retire {qid}`", qid))
     return out
