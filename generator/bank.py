@@ -24,6 +24,7 @@ from .model import (
 )
 
 MAX_KEY_POINT = 120
+ANSWER_WORDS = (120, 350)  # prose words, code blocks not counted (a warning, MLK219)
 # Interface strings the renderers use; ui.yaml must define each (MLK217).
 UI_KEYS = (
     "site_name", "show_answer", "key_points", "answer", "intent", "difficulty", "category",
@@ -109,6 +110,12 @@ def _question_rules(doc: Document, categories: set[str], tags: set[str],
                                        f"key point has {len(point)} characters (at most "
                                        f"{MAX_KEY_POINT}); shorten it, details belong in the "
                                        "answer"))
+    for lang in LANGS:
+        words = len(markup.plain(d[lang]["answer"]).split())
+        if not ANSWER_WORDS[0] <= words <= ANSWER_WORDS[1]:
+            out.append(doc.problem((lang, "answer"), "MLK219", f"answer has {words} words; aim "
+                                   f"for {ANSWER_WORDS[0]}-{ANSWER_WORDS[1]} (code blocks not "
+                                   "counted)", warning=True))
     # Structural parity: both languages must carry the same elements.
     de, en = d["de"], d["en"]
     if len(de["key_points"]) != len(en["key_points"]):

@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "MLK216": "related to itself",
     "MLK217": "unknown interface string",
     "MLK218": "deck configuration",
+    "MLK219": "answer length",
 }
 
 

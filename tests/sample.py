@@ -7,6 +7,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Answers need 120-350 words (MLK219); these paragraphs make the sample's long enough.
+FILLER_DE = "\n".join(
+    ["    Drift zeigt sich schleichend oder plötzlich und trifft Daten wie Modelle."] * 13)
+FILLER_EN = "\n".join(
+    ["    Drift shows up slowly or suddenly and affects data as well as models."] * 13)
+
 QUESTION = """\
 # yaml-language-server: $schema=../schema/question.schema.json
 id: sample
@@ -20,6 +26,8 @@ de:
   answer: |
     Drift heißt, dass sich die Daten im Betrieb verändern.
 
+""" + FILLER_DE + """
+
     - erstens
   key_points:
     - Punkt eins
@@ -30,6 +38,8 @@ en:
   intent: Checks the basic understanding of drift.
   answer: |
     Drift means the data changes while the model is in production.
+
+""" + FILLER_EN + """
 
     - first
   key_points:

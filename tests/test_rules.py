@@ -13,7 +13,7 @@ import pytest
 from generator import cli
 from generator import lock as lockfile
 from generator.bank import check
-from tests.sample import DIAGRAM, QUESTION, TABLE, line_of, make
+from tests.sample import DIAGRAM, FILLER_DE, FILLER_EN, QUESTION, TABLE, line_of, make
 
 
 @dataclass
@@ -86,8 +86,10 @@ CASES = [
     Case("missing language", lambda c: q(c).write_text(
         QUESTION[: QUESTION.index("\nen:\n") + 1] + QUESTION[QUESTION.index("sources:"):],
         encoding="utf-8"), "MLK101", 2),
-    Case("empty answer", replace("  answer: |\n    Drift means the data changes while the model is "
-                                 "in production.\n\n    - first\n", '  answer: ""\n'), "MLK104",
+    Case("empty answer", lambda c: q(c).write_text(
+        QUESTION[:QUESTION.index("  answer: |\n    Drift means")] + '  answer: ""\n'
+        + QUESTION[QUESTION.index("    - first\n") + len("    - first\n"):], encoding="utf-8"),
+         "MLK104",
          L(QUESTION, "Drift means") - 1),
     Case("unknown category", replace("category: basics", "category: basic"), "MLK203", 3),
     Case("unknown tag", replace("tags: [drift]", "tags: [drfit]"), "MLK204", 5),
@@ -196,3 +198,17 @@ def test_translation_staleness_warns_then_strict_fails(content: Path,
     assert cli.main(["lock", "--content", str(content), "--translated", "sample"]) == 0
     capsys.readouterr()
     assert cli.main(["validate", "--strict", "--content", str(content)]) == 0
+
+
+def test_short_answer_is_a_warning(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An answer outside 120-350 words: a warning (exit 0), an error with --strict."""
+    replace(FILLER_EN + "\n", "")(content)
+    replace(FILLER_DE + "\n", "")(content)
+    assert cli.main(["lock", "--content", str(content)]) == 0
+    assert cli.main(["lock", "--content", str(content), "--translated", "sample"]) == 0
+    capsys.readouterr()
+    assert cli.main(["validate", "--content", str(content)]) == 0
+    err = capsys.readouterr().err
+    line = L(q(content).read_text(encoding="utf-8"), "Drift means") - 1
+    assert f"content/questions/sample.yaml:{line}:11: MLK219 warning: [sample] answer has" in err
+    assert cli.main(["validate", "--strict", "--content", str(content)]) == 1
