@@ -189,3 +189,12 @@ def test_content_never_passes_through_jinja(project: Path, tmp_path: Path) -> No
     html = (tmp_path / "out" / "site" / "en" / "questions" / "what-is-mlops" / "index.html")
     body = html.read_text(encoding="utf-8")
     assert re.search(r"\{\{ x \}\} \{% raw %\} \$\{\{ github\.sha \}\}", body)
+
+
+def test_print_unfolds_answers(watched: Watched) -> None:
+    """A printed page cannot be clicked open: print media shows every folded answer."""
+    watched.goto("en/questions/what-is-mlops/")
+    assert not watched.page.locator("details.mlk-answer .mlk-points").is_visible()
+    watched.page.emulate_media(media="print")
+    assert watched.page.locator("details.mlk-answer .mlk-points").is_visible()
+    assert not watched.page.locator(".md-sidebar--primary").is_visible()
