@@ -40,6 +40,10 @@ class Context:
     site_url: str
     downloads: tuple[Download, ...] = ()  # what the decks and PDF renderers publish
 
+    def site_root(self, lang: str) -> str:
+        """Where a language lives on the site: German at the root, English under ``en/``."""
+        return self.site_url if lang == "de" else self.site_url + "en/"
+
 
 class Progress:
     """One line per step on stderr with its duration (silenced by ``--quiet``)."""

@@ -161,6 +161,11 @@ def prerender(blocks: list[str], inlines: list[str], workers: int = 0) -> int:
     return len(jobs)
 
 
+def link(title: str, url: str) -> str:
+    """A sanitised link for a source; brackets in a title would end the link text."""
+    return inline_html(f"[{title.replace('[', '(').replace(']', ')')}]({url})")
+
+
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
 _EVENT_ATTR = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
 

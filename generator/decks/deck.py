@@ -41,16 +41,9 @@ def subdeck_id(deck_id: int, category: str) -> int:
     return (1 << 30) | (int.from_bytes(digest[:4], "big") & ((1 << 30) - 1))
 
 
-def site_root(site_url: str, lang: str) -> str:
-    """German sits at the site root, English under ``en/``."""
-    root = site_url if site_url.endswith("/") else site_url + "/"
-    return root if lang == "de" else root + "en/"
-
-
-def description(bank: Bank, lang: str, site_url: str, timestamp: int) -> str:
+def description(bank: Bank, lang: str, url: str, timestamp: int) -> str:
     """The parent deck's text: what the kit is, its licence, where it lives, and the date of
     its newest note (not the whole bank's: an English edit leaves the German deck's bytes)."""
-    url = site_root(site_url, lang)
     revision = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
     home = bank.pages.get("home")
     intro = f"<p>{escape(home.text[lang].description)}</p>" if home else ""
@@ -67,7 +60,7 @@ def assemble(bank: Bank, cfg: DeckConfig, ctx: Context) -> Assembled:
     parent = genanki.Deck(cfg.deck_id, cfg.name)
     out = Assembled([parent])
     cats = {c.id: c for c in bank.categories}
-    site = ctx.site_url if lang == "de" else ctx.site_url + "en/"
+    site = ctx.site_root(lang)
     position = 0
     for cat_id in cfg.categories:
         cat = cats[cat_id]
@@ -88,5 +81,5 @@ def assemble(bank: Bank, cfg: DeckConfig, ctx: Context) -> Assembled:
     parent.add_model(model)
     out.notes = position
     out.timestamp = out.timestamp or note.NOTETYPE_MODIFIED  # an empty deck: still fixed
-    parent.description = description(bank, lang, ctx.site_url, out.timestamp)
+    parent.description = description(bank, lang, site, out.timestamp)
     return out

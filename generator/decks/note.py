@@ -118,11 +118,6 @@ def _size(svg: bytes) -> str:
     return f' width="{w}" height="{h}"'
 
 
-def _link(title: str, url: str) -> str:
-    """A Markdown link, as the site writes it (brackets in titles would end the link text)."""
-    return f"[{title.replace('[', '(').replace(']', ')')}]({url})"
-
-
 def render(q: Question, bank: Bank, lang: str, page_url: str = "") -> Rendered:
     """Every field of ``q`` in ``lang`` as sanitised HTML, in :data:`FIELDS` order.
 
@@ -150,7 +145,7 @@ def render(q: Question, bank: Bank, lang: str, page_url: str = "") -> Rendered:
                   f'alt="{escape(q.diagram.alt[lang])}"></figure>')
     links = ([(bank.t("site_name", lang), page_url)] if page_url else []) + \
         [(s.title, s.url) for s in q.sources]
-    sources = "".join(f"<li>{markup.inline_html(_link(title, url))}</li>" for title, url in links)
+    sources = "".join(f"<li>{markup.link(title, url)}</li>" for title, url in links)
     level = q.difficulty
     values = {
         "Id": escape(q.id),

@@ -43,12 +43,6 @@ def file_name(lang: str, paper: str, category: str | None = None) -> str:
     return f"mlops-kit-{lang}-{paper}" + (f"-{category}" if category else "") + ".pdf"
 
 
-def base_url(site_url: str, lang: str) -> str:
-    """Site root of a language: German at the root, English under ``en/``."""
-    root = site_url if site_url.endswith("/") else site_url + "/"
-    return root if lang == "de" else root + "en/"
-
-
 def outputs(bank: Bank) -> list[Download]:
     """The sheets this bank publishes: whole bank first, then one per category."""
     return [Download("pdf", lang, file_name(lang, paper, cat))
@@ -100,7 +94,7 @@ def _sheet(bank: Bank, ctx: Context, lang: str, paper: str, cats: list[Category]
     def t(key: str) -> str:
         return bank.t(key, lang)
 
-    base = base_url(ctx.site_url, lang)
+    base = ctx.site_root(lang)
     rev = ctx.revision
     shown = [c for c in cats if questions[c.id] or only is not None]
     count = sum(len(questions[c.id]) for c in shown)

@@ -48,6 +48,7 @@ def _env() -> Environment:
     env.filters["md"] = md_text
     env.filters["html"] = lambda s: Markup(markup.to_html(s))
     env.filters["inline"] = lambda s: Markup(markup.inline_html(s))
+    env.globals["link"] = lambda title, url: Markup(markup.link(title, url))
     return env
 
 
