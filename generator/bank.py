@@ -58,7 +58,7 @@ def _markdown_problems(doc: Document, pointer: tuple, text: str) -> list[Problem
     out = []
     line, col = doc.locate(pointer)
     # Block scalars (|, >) start on the line after the key; plain strings on the same line.
-    first = line + 1 if doc.text.splitlines()[line - 1].rstrip() \
+    first = line + 1 if doc.lines[line - 1].rstrip() \
         .endswith(("|", ">", "|-", ">-")) else line
     for offset, code, message in markup.unsafe_parts(text):
         out.append(Problem(doc.shown, first + offset, col, code, message,
@@ -83,7 +83,7 @@ def _text_fields(data: dict[str, Any]) -> list[tuple[tuple, str]]:
     return fields
 
 
-def _question_rules(doc: Document, categories: set[str], tags: set[str],
+def _question_rules(doc: Document, q: Question, categories: set[str], tags: set[str],
                     check_diagrams: bool) -> list[Problem]:
     d = doc.data
     qid = d["id"]
@@ -132,8 +132,8 @@ def _question_rules(doc: Document, categories: set[str], tags: set[str],
         out += _table_rules(doc, d["table"])
     for pointer, text in _text_fields(d):
         out += _markdown_problems(doc, pointer, text)
-    if "diagram" in d and check_diagrams:
-        out += _diagram_rules(doc, d)
+    if q.diagram and check_diagrams:
+        out += _diagram_rules(doc, q)
     return out
 
 
@@ -153,8 +153,7 @@ def _table_rules(doc: Document, table: dict[str, Any]) -> list[Problem]:
     return out
 
 
-def _diagram_rules(doc: Document, d: dict[str, Any]) -> list[Problem]:
-    q = question_from(d)
+def _diagram_rules(doc: Document, q: Question) -> list[Problem]:
     assert q.diagram is not None
     src_lines = len(q.diagram.d2.rstrip("\n").splitlines())
     labels = list(q.diagram.labels)
@@ -166,7 +165,7 @@ def _diagram_rules(doc: Document, d: dict[str, Any]) -> list[Problem]:
             line, col = doc.locate(("diagram", "d2"))
             return [Problem(doc.shown, line + err.line, col, "MLK207",
                             f"D2 diagram does not compile: {err}; see https://d2lang.com",
-                            d["id"])]
+                            q.id)]
         if err.line is not None and 0 <= err.line - src_lines - 2 < len(labels):
             key = labels[err.line - src_lines - 2]
             return [doc.problem(("diagram", "labels", key), "MLK207",
@@ -229,26 +228,25 @@ def check(root: Path, *, check_diagrams: bool = True,
     first_file: dict[str, str] = {}
     qdocs: list[Document] = []
     paths = sorted((root / "questions").glob("*.yaml"))
-    docs = [(path, _load_checked(path, "question.schema.json", problems)) for path in paths]
+    docs = [doc for path in paths
+            if (doc := _load_checked(path, "question.schema.json", problems)) is not None]
+    parsed = [(doc, question_from(doc.data, doc.path)) for doc in docs]
     if check_diagrams:  # compile every diagram up front, in parallel (cached by content)
-        diagrams.prefetch([(question_from(d.data).diagram.source(lang), "light")
-                           for _, d in docs if d is not None and "diagram" in d.data
+        diagrams.prefetch([(q.diagram.source(lang), "light") for _, q in parsed if q.diagram
                            for lang in LANGS])
-    for _path, doc in docs:
-        if doc is None:
-            continue
-        qid = doc.data["id"]
+    for doc, q in parsed:
+        qid = q.id
         if qid in first_file:
             problems.append(doc.problem(("id",), "MLK201", f"id '{qid}' is already used by "
                                         f"{first_file[qid]}; ids must be unique"))
             continue
         first_file[qid] = doc.shown
-        found = _question_rules(doc, cat_ids, set(tags), check_diagrams) if cats_doc and \
+        found = _question_rules(doc, q, cat_ids, set(tags), check_diagrams) if cats_doc and \
             tags_doc else []
         problems += found
         qdocs.append(doc)
         if not any(not p.warning for p in found):
-            questions.append(question_from(doc.data, doc.path))
+            questions.append(q)
     all_ids = set(first_file) | {p.stem for p in paths}  # invalid files still exist
     for doc in qdocs:  # needs every id first
         for i, rel in enumerate(doc.data.get("related", [])):

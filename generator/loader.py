@@ -9,6 +9,7 @@ custom tags such as ``!!python/object`` and anchors/aliases (the "billion laughs
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,11 @@ class Document:
     text: str = ""
     positions: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The file's lines, split once (rules look up many positions)."""
+        return self.text.splitlines()
 
     @property
     def shown(self) -> str:
