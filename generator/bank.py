@@ -7,6 +7,8 @@ contributor fixes a whole batch in one go.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +19,19 @@ from .loader import Document, load
 from .model import (
     LANGS,
     Bank,
+    Kind,
     Question,
+    Term,
     category_from,
     page_from,
     question_from,
+    term_from,
 )
 
 MAX_KEY_POINT = 120
 ANSWER_WORDS = (120, 350)  # prose words, code blocks not counted (a warning, MLK219)
+SHORT_ANSWER_WORDS = (40, 80)  # the 30-second spoken answer (MLK220)
+REVIEW_MAX_MONTHS = 12  # older reviews are a warning (MLK221)
 # Interface strings the renderers use; ui.yaml must define each (MLK217).
 UI_KEYS = (
     "site_name", "show_answer", "key_points", "answer", "intent", "difficulty", "category",
@@ -66,25 +73,8 @@ def _markdown_problems(doc: Document, pointer: tuple, text: str) -> list[Problem
     return out
 
 
-def _text_fields(data: dict[str, Any]) -> list[tuple[tuple, str]]:
-    """Every Markdown-bearing field of a question, with its pointer."""
-    fields: list[tuple[tuple, str]] = []
-    for lang in LANGS:
-        t = data[lang]
-        fields += [((lang, "question"), t["question"]), ((lang, "intent"), t["intent"]),
-                   ((lang, "answer"), t["answer"])]
-        fields += [((lang, "key_points", i), k) for i, k in enumerate(t["key_points"])]
-    if "table" in data:
-        tb = data["table"]
-        for lang in LANGS:
-            fields += [(("table", "header", lang, i), c) for i, c in enumerate(tb["header"][lang])]
-            for r, row in enumerate(tb["rows"]):
-                fields += [(("table", "rows", r, lang, i), c) for i, c in enumerate(row[lang])]
-    return fields
-
-
 def _question_rules(doc: Document, q: Question, categories: set[str], tags: set[str],
-                    check_diagrams: bool) -> list[Problem]:
+                    check_diagrams: bool, today: date) -> list[Problem]:
     d = doc.data
     qid = d["id"]
     out: list[Problem] = []
@@ -118,10 +108,11 @@ def _question_rules(doc: Document, q: Question, categories: set[str], tags: set[
                                    "counted)", warning=True))
     # Structural parity: both languages must carry the same elements.
     de, en = d["de"], d["en"]
-    if len(de["key_points"]) != len(en["key_points"]):
-        out.append(doc.problem(("en", "key_points"), "MLK209",
-                               f"{len(de['key_points'])} key points in de but "
-                               f"{len(en['key_points'])} in en; keep them parallel"))
+    for listed, what in (("key_points", "key points"), ("follow_ups", "follow-ups")):
+        if len(de.get(listed, [])) != len(en.get(listed, [])):
+            out.append(doc.problem(("en", listed), "MLK209",
+                                   f"{len(de.get(listed, []))} {what} in de but "
+                                   f"{len(en.get(listed, []))} in en; keep them parallel"))
     sde, sen = markup.structure(de["answer"]), markup.structure(en["answer"])
     for what in sde:
         if sde[what] != sen[what]:
@@ -130,11 +121,48 @@ def _question_rules(doc: Document, q: Question, categories: set[str], tags: set[
                                    "parallel"))
     if "table" in d:
         out += _table_rules(doc, d["table"])
-    for pointer, text in _text_fields(d):
-        out += _markdown_problems(doc, pointer, text)
+    for lang in LANGS:
+        for pointer, kind, text in q.fields(lang):
+            if kind is not Kind.URL:
+                out += _markdown_problems(doc, pointer, text)
+    out += _short_answer_rules(doc, q)
+    out += _review_rules(doc, q, today)
     if q.diagram and check_diagrams:
         out += _diagram_rules(doc, q)
     return out
+
+
+def _short_answer_rules(doc: Document, q: Question) -> list[Problem]:
+    """The short answer is said aloud in about 30 seconds: 40-80 words of prose, no blocks."""
+    out = []
+    low, high = SHORT_ANSWER_WORDS
+    for lang in LANGS:
+        text = q.text[lang].short_answer
+        words = len(markup.plain(text).split())
+        if not low <= words <= high:
+            out.append(doc.problem((lang, "short_answer"), "MLK220",
+                                   f"short answer has {words} words; write {low}-{high} words "
+                                   "a candidate can say in 30 seconds"))
+        elif markup.has_blocks(text):
+            out.append(doc.problem((lang, "short_answer"), "MLK220",
+                                   "short answer must be plain prose (no lists, headings or "
+                                   "code blocks): it is spoken, not shown"))
+    return out
+
+
+def _review_rules(doc: Document, q: Question, today: date) -> list[Problem]:
+    """Facts age: a review date in the future is a mistake, one over a year old a warning."""
+    year, month = (int(v) for v in q.reviewed.split("-"))
+    age = (today.year - year) * 12 + today.month - month
+    if age < 0:
+        return [doc.problem(("reviewed",), "MLK221", f"reviewed {q.reviewed} lies in the "
+                            f"future; use the month you checked the facts "
+                            f"({today:%Y-%m} or earlier)")]
+    if age > REVIEW_MAX_MONTHS:
+        return [doc.problem(("reviewed",), "MLK221", f"facts last reviewed {q.reviewed}, "
+                            f"{age} months ago; check them against the sources and set "
+                            f"reviewed: {today:%Y-%m}", warning=True)]
+    return []
 
 
 def _table_rules(doc: Document, table: dict[str, Any]) -> list[Problem]:
@@ -202,9 +230,61 @@ def _page_rules(doc: Document) -> list[Problem]:
     return out
 
 
-def check(root: Path, *, check_diagrams: bool = True,
-          check_lock: bool = True) -> tuple[Bank | None, list[Problem]]:
-    """Validate everything under ``root``. Returns the bank (None on errors) and problems."""
+def _with_backlinks(questions: list[Question]) -> list[Question]:
+    """Related links go both ways: a question lists its own picks first, then every
+    question that points to it, so a writer links a new question from its own file only."""
+    back: dict[str, list[str]] = {}
+    for q in questions:
+        for rel in q.related:
+            back.setdefault(rel, []).append(q.id)
+    out = []
+    for q in questions:
+        extra = tuple(sorted(i for i in back.get(q.id, []) if i not in q.related))
+        out.append(replace(q, related=q.related + extra) if extra else q)
+    return out
+
+
+def _glossary_rules(doc: Document, question_ids: set[str]) -> list[Problem]:
+    """Ids unique, question links resolvable, and no word naming two entries in one
+    language (search and the term links would have to guess), all with MLK222."""
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    names: dict[tuple[str, str], str] = {}
+    for i, t in enumerate(doc.data["terms"]):
+        if t["id"] in seen:
+            out.append(doc.problem(("terms", i, "id"), "MLK222", f"glossary id '{t['id']}' is "
+                                   f"already used by entry {seen[t['id']] + 1}; ids are unique"))
+        seen.setdefault(t["id"], i)
+        for j, qid in enumerate(t.get("questions", [])):
+            if qid not in question_ids:
+                out.append(doc.problem(("terms", i, "questions", j), "MLK222", f"glossary "
+                                       f"entry '{t['id']}' links to unknown question '{qid}'; "
+                                       "fix the id or remove it", t["id"]))
+        term = term_from(t)
+        for lang in LANGS:
+            for pointer, kind, text in term.fields(lang):
+                if kind is Kind.PLAIN:
+                    key = (lang, text.casefold())
+                    if key in names and names[key] != t["id"]:
+                        out.append(doc.problem(("terms", i, lang, *pointer), "MLK222",
+                                               f"'{text}' ({lang}) already names glossary "
+                                               f"entry '{names[key]}'; merge the entries or "
+                                               "drop the synonym", t["id"]))
+                    names.setdefault(key, t["id"])
+                out += [p for p in _markdown_problems(doc, ("terms", i, lang, *pointer), text)]
+            if markup.has_blocks(term.text[lang].definition):
+                out.append(doc.problem(("terms", i, lang, "definition"), "MLK222",
+                                       "a definition is one sentence of inline text (no lists "
+                                       "or code blocks)", t["id"]))
+    return out
+
+
+def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
+          today: date | None = None) -> tuple[Bank | None, list[Problem]]:
+    """Validate everything under ``root``. Returns the bank (None on errors) and problems.
+
+    ``today`` fixes the date review ages are measured against (tests pass one)."""
+    today = today or date.today()
     problems: list[Problem] = []
     cats_doc = _load_checked(root / "categories.yaml", "categories.schema.json", problems)
     tags_doc = _load_checked(root / "tags.yaml", "tags.schema.json", problems)
@@ -241,7 +321,7 @@ def check(root: Path, *, check_diagrams: bool = True,
                                         f"{first_file[qid]}; ids must be unique"))
             continue
         first_file[qid] = doc.shown
-        found = _question_rules(doc, q, cat_ids, set(tags), check_diagrams) if cats_doc and \
+        found = _question_rules(doc, q, cat_ids, set(tags), check_diagrams, today) if cats_doc and \
             tags_doc else []
         problems += found
         qdocs.append(doc)
@@ -263,6 +343,15 @@ def check(root: Path, *, check_diagrams: bool = True,
             if not found:
                 pages[doc.data["id"]] = page_from(doc.data)
 
+    glossary: list[Term] = []
+    if (root / "glossary.yaml").exists():
+        gdoc = _load_checked(root / "glossary.yaml", "glossary.schema.json", problems)
+        if gdoc is not None:
+            found = _glossary_rules(gdoc, all_ids)
+            problems += found
+            glossary = sorted((term_from(t) for t in gdoc.data["terms"]), key=lambda t: t.id)
+    questions = _with_backlinks(questions)
+
     if cats_doc:  # decks/*.yaml (MLK218): the deck renderer owns these rules
         from .decks.config import check as check_decks
 
@@ -270,7 +359,7 @@ def check(root: Path, *, check_diagrams: bool = True,
 
     order = {c.id: i for i, c in enumerate(categories)}
     questions.sort(key=lambda q: (order.get(q.category, 99), q.difficulty, q.id))
-    bank = Bank(root, categories, tags, questions, pages, ui)
+    bank = Bank(root, categories, tags, questions, pages, ui, glossary)
     if check_lock and not any(not p.warning for p in problems):
         path = lockfile.lock_path(root)
         lock, found = lockfile.read(path)

@@ -48,6 +48,11 @@ CODES: dict[str, str] = {
     "MLK217": "unknown interface string",
     "MLK218": "deck configuration",
     "MLK219": "answer length",
+    "MLK220": "short answer length or form",
+    "MLK221": "review date",
+    "MLK222": "glossary entry",
+    "MLK223": "diagram too large to stay legible",
+    "MLK224": "lock GUID differs from the derived one",
 }
 
 

@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import genanki
 import yaml
 
 from .diagnostics import Problem, display_path
@@ -24,6 +23,7 @@ from .loader import load
 from .model import LANGS, Bank
 
 GUID_NAMESPACE = "mlops-interview-kit"
+SECTIONS = ("questions", "glossary")
 HEADER = """\
 # Lock of published question ids. Written by `mlops-kit lock`; commit it with the content.
 # guid: the Anki note identity (never changes). hash/modified: per language, the content
@@ -33,8 +33,14 @@ HEADER = """\
 """
 
 
-def guid(qid: str, lang: str) -> str:
-    """The note GUID: derived from the id and language only, never from the content."""
+def guid(qid: str, lang: str, section: str = "questions") -> str:
+    """The note GUID: derived from the id and language only, never from the content.
+
+    Glossary notes add their section, so a term and a question may share an id."""
+    import genanki  # only the lock's writers need it; validation reads stored GUIDs
+
+    if section == "glossary":
+        return genanki.guid_for(GUID_NAMESPACE, "glossary", qid, lang)
     return genanki.guid_for(GUID_NAMESPACE, qid, lang)
 
 
@@ -49,11 +55,16 @@ class Entry:
 @dataclass
 class Lock:
     questions: dict[str, Entry] = field(default_factory=dict)
+    glossary: dict[str, Entry] = field(default_factory=dict)  # term id -> its note entry
     retired: dict[str, str] = field(default_factory=dict)  # id -> date retired
-    lines: dict[str, int] = field(default_factory=dict)  # id -> its line in the lock file
+    # (section, id) -> its line in the lock file, for located messages
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
-    def modified(self, qid: str, lang: str) -> int:
-        return self.questions[qid].modified[lang]
+    def modified(self, qid: str, lang: str, section: str = "questions") -> int:
+        return getattr(self, section)[qid].modified[lang]
+
+    def section(self, name: str) -> dict[str, Entry]:
+        return self.glossary if name == "glossary" else self.questions
 
 
 def lock_path(content_root: Path) -> Path:
@@ -70,13 +81,13 @@ def read(path: Path) -> tuple[Lock, list[Problem]]:
     data = doc.data or {}
     lock = Lock()
     try:
-        for qid, e in (data.get("questions") or {}).items():
-            lock.questions[qid] = Entry(dict(e["guid"]), dict(e["hash"]),
-                                        {k: int(v) for k, v in e["modified"].items()},
-                                        list(e.get("stale", [])))
+        for section in SECTIONS:
+            for qid, e in (data.get(section) or {}).items():
+                lock.section(section)[qid] = Entry(
+                    dict(e["guid"]), dict(e["hash"]),
+                    {k: int(v) for k, v in e["modified"].items()}, list(e.get("stale", [])))
+                lock.lines[(section, qid)] = doc.key_positions.get((section, qid), (1, 1))[0]
         lock.retired = {str(k): str(v) for k, v in (data.get("retired") or {}).items()}
-        lock.lines = {qid: doc.key_positions.get(("questions", qid), (1, 1))[0]
-                      for qid in lock.questions}
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         return Lock(), [Problem(display_path(path), 1, 1, "MLK214", f"lock file is damaged "
                                 f"({exc!r}); restore it from git")]
@@ -84,14 +95,15 @@ def read(path: Path) -> tuple[Lock, list[Problem]]:
 
 
 def write(path: Path, lock: Lock) -> None:
-    data = {
-        "questions": {
+    data: dict = {
+        section: {
             qid: {"guid": e.guid, "hash": e.hash, "modified": e.modified,
                   **({"stale": sorted(e.stale)} if e.stale else {})}
-            for qid, e in sorted(lock.questions.items())
-        },
-        "retired": dict(sorted(lock.retired.items())),
+            for qid, e in sorted(lock.section(section).items())
+        }
+        for section in SECTIONS
     }
+    data["retired"] = dict(sorted(lock.retired.items()))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
@@ -99,28 +111,38 @@ def write(path: Path, lock: Lock) -> None:
     tmp.replace(path)
 
 
+def _hashed(bank: Bank) -> list[tuple[str, str, dict[str, str]]]:
+    """(section, id, hash per language) of every note the decks publish."""
+    return ([("questions", q.id, {lang: q.content_hash(lang) for lang in LANGS})
+             for q in bank.questions]
+            + [("glossary", t.id, {lang: t.content_hash(lang) for lang in LANGS})
+               for t in bank.glossary])
+
+
 def refresh(bank: Bank, lock: Lock, now: int | None = None) -> list[str]:
     """Bring the lock in line with the content; returns a line per change made."""
     now = int(time.time()) if now is None else now
     changes: list[str] = []
-    for q in bank.questions:
-        hashes = {lang: q.content_hash(lang) for lang in LANGS}
-        entry = lock.questions.get(q.id)
+    for section, qid, hashes in _hashed(bank):
+        entries = lock.section(section)
+        name = qid if section == "questions" else f"glossary term {qid}"
+        entry = entries.get(qid)
         if entry is None:
-            lock.questions[q.id] = Entry({lang: guid(q.id, lang) for lang in LANGS}, hashes,
-                                         dict.fromkeys(LANGS, now))
-            changes.append(f"added {q.id}")
+            entries[qid] = Entry({lang: guid(qid, lang, section) for lang in LANGS}, hashes,
+                                 dict.fromkeys(LANGS, now))
+            changes.append(f"added {name}")
             continue
         changed = [lang for lang in LANGS if entry.hash[lang] != hashes[lang]]
         for lang in changed:
             entry.hash[lang] = hashes[lang]
             entry.modified[lang] = now
-        if changed:
+        if changed and section == "questions":
             # A language that did not change while the other did may now be out of date.
             entry.stale = sorted((set(entry.stale) - set(changed))
                                  | ({lang for lang in LANGS if lang not in changed}
                                     if len(changed) < len(LANGS) else set()))
-            changes.append(f"updated {q.id} ({', '.join(changed)})")
+        if changed:
+            changes.append(f"updated {name} ({', '.join(changed)})")
     return changes
 
 
@@ -150,10 +172,44 @@ def problems(bank: Bank, lock: Lock, path: Path) -> list[Problem]:
             out.append(Problem(where, 1, 1, "MLK215", f"the {lang} text was not updated when "
                                "the other language changed; check the translation, then run "
                                f"`mlops-kit lock --translated {q.id}`", q.id, warning=True))
+    out += _identity_problems(bank, lock, shown)
     for qid in lock.questions:
         if qid not in ids and qid not in lock.retired:
-            out.append(Problem(shown, lock.lines.get(qid, 1), 3, "MLK213",
+            out.append(Problem(shown, lock.lines.get(("questions", qid), 1), 3, "MLK213",
                                f"published id '{qid}' has no question "
                                f"file; restore content/questions/{qid}.yaml or retire it with "
                                f"`mlops-kit lock --retire {qid}`", qid))
+    return out
+
+
+def _identity_problems(bank: Bank, lock: Lock, shown: str) -> list[Problem]:
+    """A stored GUID must be the derived one: a hand-edited GUID would make every phone
+    import the note as new, a duplicate beside the learner's reviewed card. Glossary entries
+    in the lock that no longer exist, or are new, follow the same rules as questions."""
+    out: list[Problem] = []
+    for section, qid, hashes in _hashed(bank):
+        entry = lock.section(section).get(qid)
+        line = lock.lines.get((section, qid), 1)
+        if entry is None:
+            if section == "glossary":
+                out.append(Problem(shown, 1, 1, "MLK214", f"new glossary term '{qid}' is not in "
+                                   "the lock yet; run `mlops-kit lock`", qid))
+            continue
+        for lang in LANGS:
+            if entry.guid.get(lang) != guid(qid, lang, section):
+                out.append(Problem(shown, line, 3, "MLK224", f"stored {lang} GUID of '{qid}' "
+                                   "differs from the one derived from its id; a changed GUID "
+                                   "duplicates the note on every phone: restore the lock from "
+                                   "git (or delete the entry and run `mlops-kit lock` if the "
+                                   "note was never published)", qid))
+        if section == "glossary" and entry.hash != hashes:
+            out.append(Problem(shown, line, 3, "MLK214", f"glossary term '{qid}' changed since "
+                               "the lock was written; run `mlops-kit lock`", qid))
+    terms = {t.id for t in bank.glossary}
+    for tid in lock.glossary:
+        if tid not in terms and tid not in lock.retired:
+            out.append(Problem(shown, lock.lines.get(("glossary", tid), 1), 3, "MLK213",
+                               f"published glossary term '{tid}' is gone; restore it in "
+                               f"content/glossary.yaml or retire it with `mlops-kit lock "
+                               f"--retire {tid}`", tid))
     return out

@@ -240,3 +240,11 @@ def plain(text: str) -> str:
         elif tok.type in ("softbreak", "hardbreak"):
             out.append(" ")
     return " ".join("".join(out).split())
+
+
+def has_blocks(text: str) -> bool:
+    """True when a text holds more than one paragraph of prose (lists, headings, code,
+    quotes, tables): such a text cannot be shown inline or said aloud."""
+    kinds = {tok.type for tok in tokens(text)}
+    return bool(kinds - {"paragraph_open", "paragraph_close", "inline"}) or \
+        sum(1 for tok in tokens(text) if tok.type == "paragraph_open") > 1

@@ -7,11 +7,37 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 LANGS: tuple[str, ...] = ("de", "en")
+# Bump when the HTML a renderer makes of unchanged content changes in a way learners should
+# receive (e.g. a new card layout): it enters every content hash, so `mlops-kit lock` moves
+# every note's modification time forward and Anki updates the notes on re-import.
+RENDERING_VERSION = 2
+
+
+class Kind(Enum):
+    """What a reader-visible text field holds; every renderer and check reads this."""
+
+    BLOCK = "block"    # Markdown with paragraphs, lists, code (answers, page bodies)
+    INLINE = "inline"  # one line of Markdown: emphasis, code, links (key points, cells)
+    PLAIN = "plain"    # text without markup (questions, alt texts, D2 labels)
+    URL = "url"        # an http(s) link
+
+
+Pointer = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A likely follow-up question with a one-line pointer to a good answer."""
+
+    question: str
+    answer: str
 
 
 @dataclass(frozen=True)
@@ -20,8 +46,10 @@ class Text:
 
     question: str
     intent: str
+    short_answer: str  # the 30-second spoken version, said first
     answer: str
     key_points: tuple[str, ...]
+    follow_ups: tuple[FollowUp, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,24 +98,87 @@ class Question:
     sources: tuple[Source, ...]
     table: Table | None = None
     diagram: Diagram | None = None
+    reviewed: str = ""  # YYYY-MM: when the facts were last checked
     path: Path | None = field(default=None, compare=False)
+
+    def fields(self, lang: str) -> Iterator[tuple[Pointer, Kind, str]]:
+        """Every text a reader of ``lang`` sees, with its YAML pointer and kind.
+
+        The one declaration of a question's fields: validation (safety rules), the content
+        hash and link harvesting all walk this, so a new field cannot be missed by one of them.
+        """
+        x = self.text[lang]
+        yield (lang, "question"), Kind.PLAIN, x.question
+        yield (lang, "intent"), Kind.PLAIN, x.intent
+        yield (lang, "short_answer"), Kind.INLINE, x.short_answer
+        yield (lang, "answer"), Kind.BLOCK, x.answer
+        for i, point in enumerate(x.key_points):
+            yield (lang, "key_points", i), Kind.INLINE, point
+        for i, f in enumerate(x.follow_ups):
+            yield (lang, "follow_ups", i, "question"), Kind.PLAIN, f.question
+            yield (lang, "follow_ups", i, "answer"), Kind.INLINE, f.answer
+        if self.table:
+            yield ("table", "caption", lang), Kind.INLINE, self.table.caption[lang]
+            for i, cell in enumerate(self.table.header[lang]):
+                yield ("table", "header", lang, i), Kind.INLINE, cell
+            for r, row in enumerate(self.table.rows):
+                for i, cell in enumerate(row[lang]):
+                    yield ("table", "rows", r, lang, i), Kind.INLINE, cell
+        if self.diagram:
+            yield ("diagram", "alt", lang), Kind.PLAIN, self.diagram.alt[lang]
+            for key, text in self.diagram.labels.items():
+                yield ("diagram", "labels", key, lang), Kind.PLAIN, text[lang]
+        for i, s in enumerate(self.sources):
+            yield ("sources", i, "title"), Kind.PLAIN, s.title
+            yield ("sources", i, "url"), Kind.URL, s.url
 
     def content_hash(self, lang: str) -> str:
         """Hash of everything a reader of ``lang`` sees; changes when that language changes."""
         shared: dict[str, Any] = {
+            "rendering": RENDERING_VERSION,
             "category": self.category,
             "difficulty": self.difficulty,
+            "reviewed": self.reviewed,
             "tags": self.tags,
             "related": self.related,
-            "sources": [(s.title, s.url) for s in self.sources],
-            "text": self.text[lang].__dict__,
+            "fields": [[list(p), text] for p, _kind, text in self.fields(lang)],
         }
-        if self.table:
-            shared["table"] = [self.table.caption[lang], self.table.header[lang],
-                               [r[lang] for r in self.table.rows]]
         if self.diagram:
-            shared["diagram"] = [self.diagram.source(lang), self.diagram.alt[lang]]
+            shared["diagram"] = self.diagram.source(lang)
         blob = json.dumps(shared, sort_keys=True, ensure_ascii=False, default=list)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class TermText:
+    """One language of a glossary entry."""
+
+    term: str
+    synonyms: tuple[str, ...]
+    definition: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: the same concept in both languages, and the questions explaining it."""
+
+    id: str
+    questions: tuple[str, ...]
+    text: dict[str, TermText]
+
+    def fields(self, lang: str) -> Iterator[tuple[Pointer, Kind, str]]:
+        """Every text of this entry a reader of ``lang`` sees (see :meth:`Question.fields`)."""
+        x = self.text[lang]
+        yield ("term",), Kind.PLAIN, x.term
+        for i, syn in enumerate(x.synonyms):
+            yield ("synonyms", i), Kind.PLAIN, syn
+        yield ("definition",), Kind.INLINE, x.definition
+
+    def content_hash(self, lang: str) -> str:
+        """Hash of what a card of ``lang`` shows; its back names the other language's term."""
+        other = [t.term for code, t in self.text.items() if code != lang]
+        blob = json.dumps([RENDERING_VERSION, self.questions, self.text[lang].__dict__, other],
+                          ensure_ascii=False, default=list)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -145,6 +236,7 @@ class Bank:
     questions: list[Question]  # ordered by category order, then difficulty, then id
     pages: dict[str, Page]
     ui: dict[str, dict[str, str]]
+    glossary: list[Term] = field(default_factory=list)  # ordered by id
 
     def by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
@@ -161,8 +253,12 @@ class Bank:
 
 
 def _text(d: dict[str, Any]) -> Text:
-    return Text(d["question"].strip(), " ".join(d["intent"].split()), d["answer"].strip() + "\n",
-                tuple(k.strip() for k in d["key_points"]))
+    return Text(
+        question=d["question"].strip(), intent=" ".join(d["intent"].split()),
+        short_answer=" ".join(d.get("short_answer", "").split()),
+        answer=d["answer"].strip() + "\n", key_points=tuple(k.strip() for k in d["key_points"]),
+        follow_ups=tuple(FollowUp(f["question"].strip(), " ".join(f["answer"].split()))
+                         for f in d.get("follow_ups", [])))
 
 
 def question_from(data: dict[str, Any], path: Path | None = None) -> Question:
@@ -180,7 +276,7 @@ def question_from(data: dict[str, Any], path: Path | None = None) -> Question:
         tags=tuple(data["tags"]), related=tuple(data.get("related", [])),
         text={lang: _text(data[lang]) for lang in LANGS},
         sources=tuple(Source(s["title"], s["url"]) for s in data.get("sources", [])),
-        table=table, diagram=diagram, path=path,
+        table=table, diagram=diagram, reviewed=str(data.get("reviewed", "")), path=path,
     )
 
 
@@ -194,6 +290,15 @@ def page_from(data: dict[str, Any]) -> Page:
         return PageText(d["title"], " ".join(d["description"].split()), d["body"], sections)
 
     return Page(data["id"], {lang: one(data[lang]) for lang in LANGS})
+
+
+def term_from(data: dict[str, Any]) -> Term:
+    def one(d: dict[str, Any]) -> TermText:
+        return TermText(d["term"].strip(), tuple(x.strip() for x in d.get("synonyms", [])),
+                        " ".join(d["definition"].split()))
+
+    return Term(data["id"], tuple(data.get("questions", [])),
+                {lang: one(data[lang]) for lang in LANGS})
 
 
 def category_from(data: dict[str, Any]) -> Category:

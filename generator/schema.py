@@ -41,7 +41,8 @@ def _one(doc: Document, err: ValidationError) -> list[Problem]:
     where = _field(pointer)
     v, expected = err.validator, err.validator_value
     if v == "required":
-        missing = [k for k in expected if isinstance(err.instance, dict) and k not in err.instance]
+        missing = [k for k in expected if isinstance(err.instance, dict) and k not in err.instance
+                   and f"'{k}' is a required" in err.message]
         return [doc.problem(pointer, "MLK101", f"missing field '{k}' in {where}; add it")
                 for k in missing]
     if v == "additionalProperties" and isinstance(err.instance, dict):
@@ -93,9 +94,31 @@ def _message(v: str, expected: Any, where: str, err: ValidationError) -> str:
     return f"{where}: {err.message}"
 
 
+def _misspelt(errors: list[ValidationError]) -> set[tuple[tuple, str]]:
+    """(mapping pointer, field) pairs whose absence is explained by a misspelt key next to
+    it: `anwser` is one mistake, reported once as MLK102 with "did you mean 'answer'"."""
+    out = set()
+    for err in errors:
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = list(err.schema.get("properties", {}))
+            for key in err.instance:
+                if key not in allowed:
+                    out.update((tuple(err.absolute_path), near) for near in
+                               difflib.get_close_matches(key, allowed, n=1, cutoff=0.6))
+    return out
+
+
 def check(doc: Document, schema_path: Path) -> list[Problem]:
-    """All schema problems of one document, each located at the offending node."""
+    """All schema problems of one document, each located at the offending node, each once."""
+    errors = list(validator(schema_path).iter_errors(doc.data))
+    explained = _misspelt(errors)
     problems: list[Problem] = []
-    for err in validator(schema_path).iter_errors(doc.data):
-        problems.extend(_one(doc, err))
+    for err in errors:
+        if err.validator == "required" and isinstance(err.instance, dict):
+            missing = [k for k in err.validator_value if k not in err.instance]
+            if all((tuple(err.absolute_path), k) in explained for k in missing):
+                continue
+        for problem in _one(doc, err):
+            if problem not in problems:
+                problems.append(problem)
     return problems
