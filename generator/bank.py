@@ -39,6 +39,11 @@ UI_KEYS = (
     "cheat_sheet", "all_questions", "difficulty_1", "difficulty_2", "difficulty_3",
     "license", "revision", "page", "switch_language", "tags_index", "home",
     "cheat_sheet_title", "by_category", "all_downloads", "downloads_missing", "pdf_footer",
+    "short_answer", "hide_answer", "follow_ups", "reviewed", "months", "show_code",
+    "practice_prompt", "model_story", "star_structure", "previous", "next", "glossary",
+    "glossary_intro", "synonyms", "other_language_term", "explained_in", "glossary_term",
+    "glossary_definition", "zoom_in", "zoom_out", "close", "open_diagram", "figure",
+    "import_ankidroid", "import_ankimobile", "import_desktop", "deck_pace",
 )
 
 
@@ -200,6 +205,24 @@ def _diagram_rules(doc: Document, q: Question) -> list[Problem]:
                                 f"D2 label '{key}' ({lang}) does not compile: {err}", key=True)]
         return [doc.problem(("diagram",), "MLK207", f"D2 diagram ({lang}) does not compile: "
                             f"{err}")]
+    return _legibility_rules(doc, q)
+
+
+def _legibility_rules(doc: Document, q: Question) -> list[Problem]:
+    """The size rule (MLK223): every label legible where each medium shows the diagram."""
+    assert q.diagram is not None
+    for lang in LANGS:
+        sizes = diagrams.legibility(q.diagram, lang)
+        bad = [(medium, size) for medium, size in sizes.items()
+               if size < diagrams.SHOWN[medium][1]]
+        if bad:
+            unit = {"paper": "pt"}
+            shown = ", ".join(f"{m} {s:.1f} {unit.get(m, 'px')} (needs "
+                              f"{diagrams.SHOWN[m][1]:g})" for m, s in bad)
+            return [doc.problem(("diagram", "d2"), "MLK223", f"diagram ({lang}) is too wide to "
+                                f"stay legible: labels would show at {shown}; use fewer shapes "
+                                "side by side, shorter labels, or split it (at most 3 shapes "
+                                "per row when stacked top to bottom)")]
     return []
 
 
@@ -312,8 +335,9 @@ def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
             if (doc := _load_checked(path, "question.schema.json", problems)) is not None]
     parsed = [(doc, question_from(doc.data, doc.path)) for doc in docs]
     if check_diagrams:  # compile every diagram up front, in parallel (cached by content)
-        diagrams.prefetch([(q.diagram.source(lang), "light") for _, q in parsed if q.diagram
-                           for lang in LANGS])
+        diagrams.prefetch([(diagrams.layout_source(q.diagram, lang, layout), "light")
+                           for _, q in parsed if q.diagram for lang in LANGS
+                           for layout in ("wide", "narrow")])
     for doc, q in parsed:
         qid = q.id
         if qid in first_file:

@@ -2,6 +2,13 @@
 
 Each (source, variant) is rendered once and cached by content hash under ``.cache/d2`` so
 rebuilds and live reloads skip the subprocess; the site, the decks and the PDFs share it.
+
+Every medium shows a diagram at a width of its own (a 1280 px page, a 375 px phone, a
+360 px card, a column of paper), and a label must stay legible at that width. D2 draws
+labels at :data:`FONT_PX`, so the label size a reader sees is ``FONT_PX * shown / width``.
+Two layouts get there without shrinking text: ``wide`` keeps the author's direction (the
+desktop page), ``narrow`` stacks top to bottom, wraps long labels and stacks unconnected
+top-level containers (phones, cards, paper columns). :func:`legibility` is the size rule.
 """
 
 from __future__ import annotations
@@ -13,12 +20,92 @@ import re
 import shutil
 import subprocess
 import tempfile
+import textwrap
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Diagram
 
 # Variant -> extra d2 flags. Dark uses D2's "Dark Mauve" theme for Material's slate palette.
 VARIANTS: dict[str, list[str]] = {"light": ["--theme=0"], "dark": ["--theme=200"]}
-_D2_VERSION_SALT = "d2-v2"  # bump when flags change so stale cache entries are not reused
+_D2_VERSION_SALT = "d2-v3"  # bump when flags change so stale cache entries are not reused
+FONT_PX = 16  # D2's label size, box and edge labels alike
+# Edge labels in D2's themes are a mid grey (3.8:1 on the dark theme's fill): darker on
+# light, lighter on dark, so every label reaches 4.5:1 on its background.
+_THEME = ('vars: {d2-config: {theme-overrides: {N2: "#3F4354"}; '
+          'dark-theme-overrides: {N2: "#D0D3E2"}}}\n')
+# Where each medium shows a diagram (CSS px; the PDF column in pt) and the smallest label it
+# must keep (px, pt): the numbers of the size rule, measured by tests on the built outputs.
+SHOWN: dict[str, tuple[float, float]] = {
+    "desktop": (740.0, 11.0),  # Material's content column at 1280 px
+    "phone": (343.0, 9.0),     # 375 px viewport minus Material's margins
+    "card": (336.0, 9.0),      # 360 px Anki card minus its padding
+    "paper": (255.0, 6.0),     # one column of an A4 sheet with 12 mm margins (pt)
+}
+WRAP = 14  # characters per label line in the narrow layout
+
+
+@dataclass(frozen=True)
+class Svg:
+    """A rendered diagram and its intrinsic size (D2 units, 1 unit = 1 CSS px)."""
+
+    text: str
+    width: float
+    height: float
+
+    def label_size(self, shown: float) -> float:
+        """The label size a reader sees when the picture is at most ``shown`` wide."""
+        return FONT_PX * min(shown, self.width) / self.width
+
+    def fits(self, medium: str) -> bool:
+        shown, minimum = SHOWN[medium]
+        return self.label_size(shown) >= minimum
+
+    def encode(self) -> bytes:
+        return self.text.encode()
+
+
+def layout_source(diagram: Diagram, lang: str, layout: str = "wide") -> str:
+    """The D2 source of ``diagram`` in ``lang`` for a layout (``wide`` or ``narrow``)."""
+    if layout == "wide":
+        return diagram.source(lang)
+    labels = {k: _wrapped(v) for k, v in diagram.labels.items()}
+    source = diagram.source(lang, labels)
+    source = re.sub(r"^direction: \w+", "direction: down", source, count=1, flags=re.M)
+    if not re.search(r"^direction:", source, re.M):
+        source = "direction: down\n" + source
+    # dagre puts unconnected top-level containers side by side; invisible edges stack them.
+    tops = re.findall(r"^([A-Za-z0-9_]+): \{", diagram.d2, re.M)
+    chain = [f"{a} -> {b}: {{style.opacity: 0}}" for a, b in zip(tops, tops[1:], strict=False)]
+    return source + "".join(line + "\n" for line in chain)
+
+
+def _wrapped(text: dict[str, str]) -> dict[str, str]:
+    return {lang: "\n".join(textwrap.wrap(t, WRAP, break_long_words=False)) if len(t) > WRAP
+            else t for lang, t in text.items()}
+
+
+def legibility(diagram: Diagram, lang: str) -> dict[str, float]:
+    """The smallest label size per medium, each in the layout that medium uses."""
+    wide = render(layout_source(diagram, lang, "wide"))
+    narrow = render(layout_source(diagram, lang, "narrow"))
+    desktop = wide if wide.fits("desktop") else narrow
+    return {"desktop": desktop.label_size(SHOWN["desktop"][0]),
+            "phone": narrow.label_size(SHOWN["phone"][0]),
+            "card": narrow.label_size(SHOWN["card"][0]),
+            "paper": narrow.label_size(SHOWN["paper"][0])}
+
+
+def for_medium(diagram: Diagram, lang: str, medium: str, variant: str = "light") -> Svg:
+    """The picture a medium shows: desktop keeps the wide layout while it is legible."""
+    if medium == "desktop":
+        wide = render(layout_source(diagram, lang, "wide"), variant)
+        if wide.fits("desktop"):
+            return wide
+    return render(layout_source(diagram, lang, "narrow"), variant)
 
 
 class DiagramError(Exception):
@@ -50,18 +137,25 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MLOPS_KIT_CACHE", ".cache")) / "d2"
 
 
-def render(source: str, variant: str = "light") -> str:
-    """Compile D2 ``source`` to an SVG string (cached)."""
+def render(source: str, variant: str = "light") -> Svg:
+    """Compile D2 ``source`` to an SVG (cached)."""
     key = hashlib.sha256(f"{_D2_VERSION_SALT}\0{variant}\0{source}".encode()).hexdigest()[:24]
     cached = cache_dir() / f"{key}.svg"
     if cached.exists():
-        return cached.read_text(encoding="utf-8")
-    svg = _compile(source, VARIANTS[variant])
+        return _value(cached.read_text(encoding="utf-8"))
+    svg = _compile(_THEME + source, VARIANTS[variant])
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(svg, encoding="utf-8")
     os.replace(tmp, cached)  # atomic: parallel builds never read half a file
-    return svg
+    return _value(svg)
+
+
+def _value(svg: str) -> Svg:
+    m = _ROOT_SVG.search(svg)
+    if not m:  # pragma: no cover - D2 always writes a viewBox
+        raise DiagramError("d2 wrote an SVG without a viewBox", None)
+    return Svg(svg, float(m.group(4)), float(m.group(5)))
 
 
 _ERR_LINE = re.compile(r"\.d2:(\d+):(\d+):\s*(.*)")
@@ -82,7 +176,7 @@ def _compile(source: str, flags: list[str]) -> str:
             m = _ERR_LINE.search(message)
             if m:
                 return_msg = m.group(3).strip()
-                raise DiagramError(return_msg, int(m.group(1)))
+                raise DiagramError(return_msg, int(m.group(1)) - _THEME.count("\n"))
             raise DiagramError(message.splitlines()[-1], None)
         return _sized(out.read_text(encoding="utf-8"))
 
@@ -101,7 +195,7 @@ def _sized(svg: str) -> str:
         f'viewBox="{m.group(2)} {m.group(3)} {w} {h}"' + svg[m.end():]
 
 
-def prefetch(jobs: list[tuple[str, str]]) -> None:
+def prefetch(jobs: list[tuple[str, str]]) -> None:  # (source, variant) pairs
     """Render many (source, variant) pairs into the cache at once. D2 runs as a subprocess,
     so threads keep every core busy; errors are left for :func:`render` to raise later."""
     from concurrent.futures import ThreadPoolExecutor

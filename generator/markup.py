@@ -34,8 +34,8 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height", "loading"},
     "ol": {"start"},
-    "th": {"scope"},
-    "td": set(),
+    "th": {"scope", "data-label"},
+    "td": {"data-label"},
     "details": {"open"},
 }
 
@@ -248,3 +248,27 @@ def has_blocks(text: str) -> bool:
     kinds = {tok.type for tok in tokens(text)}
     return bool(kinds - {"paragraph_open", "paragraph_close", "inline"}) or \
         sum(1 for tok in tokens(text) if tok.type == "paragraph_open") > 1
+
+
+_CODE_BLOCK = re.compile(r'<div class="highlight">')
+
+
+def label_code(html: str, label: str) -> str:
+    """Mark each code block as material to show, not to recite (site and cards)."""
+    return _CODE_BLOCK.sub(f'<div class="highlight mlk-show" data-label="{escape(label)}">',
+                           html)
+
+
+def table_html(caption: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A comparison table as sanitised HTML: row headers, and each cell labelled with its
+    column (``data-label``) so a phone can show one block per row without losing context."""
+    head = "".join(f'<th scope="col">{inline_html(h)}</th>' for h in header)
+    labels = [escape(plain(h), quote=True) for h in header]
+    body = "".join(
+        "<tr>" + "".join(
+            (f'<th scope="row" data-label="{labels[i]}">{inline_html(c)}</th>' if i == 0
+             else f'<td data-label="{labels[i]}">{inline_html(c)}</td>')
+            for i, c in enumerate(row)) + "</tr>"
+        for row in rows)
+    return sanitise(f"<table><caption>{inline_html(caption)}</caption>"
+                    f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

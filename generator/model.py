@@ -30,6 +30,7 @@ class Kind(Enum):
 
 
 Pointer = tuple[str | int, ...]
+PRACTICE_TAG = "star-method"  # behavioural stories: cards ask the learner to tell their own
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,11 @@ class Diagram:
     labels: dict[str, dict[str, str]]
     alt: dict[str, str]
 
-    def source(self, lang: str) -> str:
-        """The D2 source with this language's labels applied after the structure."""
+    def source(self, lang: str, labels: dict[str, dict[str, str]] | None = None) -> str:
+        """The D2 source with this language's labels applied after the structure
+        (``labels`` replaces the authored ones, e.g. wrapped for a narrow layout)."""
         lines = [self.d2.rstrip("\n"), ""]
-        for key, text in self.labels.items():
+        for key, text in (labels or self.labels).items():
             lines.append(f"{key}.label: {json.dumps(text[lang], ensure_ascii=False)}")
         return "\n".join(lines) + "\n"
 
@@ -100,6 +102,16 @@ class Question:
     diagram: Diagram | None = None
     reviewed: str = ""  # YYYY-MM: when the facts were last checked
     path: Path | None = field(default=None, compare=False)
+
+    @property
+    def practice(self) -> bool:
+        """A story to tell (STAR), practised aloud rather than recalled."""
+        return PRACTICE_TAG in self.tags
+
+    def reviewed_label(self, months: str) -> str:
+        """``reviewed`` as "Dezember 2026": ``months`` is ui.yaml's space-separated list."""
+        year, month = self.reviewed.split("-")
+        return f"{months.split()[int(month) - 1]} {year}"
 
     def fields(self, lang: str) -> Iterator[tuple[Pointer, Kind, str]]:
         """Every text a reader of ``lang`` sees, with its YAML pointer and kind.

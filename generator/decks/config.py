@@ -27,6 +27,7 @@ class DeckConfig:
     language: str
     deck_id: int
     model_id: int
+    glossary_model_id: int
     file: str
     categories: tuple[str, ...]  # resolved: category ids in bank order
     path: Path
@@ -61,14 +62,15 @@ def check(content_root: Path, categories: list[str]) -> tuple[list[DeckConfig], 
     seen: dict[tuple[str, object], str] = {}  # (field, value) -> file that used it first
     for doc in docs:
         d = doc.data
-        for key in ("name", "deck_id", "model_id", "file"):
+        for key in ("name", "deck_id", "model_id", "glossary_model_id", "file"):
             first = seen.setdefault((key, d[key]), doc.shown)
             if first != doc.shown:
                 problems.append(doc.problem((key,), "MLK218", f"{key} {d[key]!r} is already used "
                                             f"by {first}; every deck needs its own"))
-        if d["deck_id"] == d["model_id"]:
-            problems.append(doc.problem(("model_id",), "MLK218", "model_id equals deck_id; "
-                                        "pick a different random number"))
+        if len({d["deck_id"], d["model_id"], d["glossary_model_id"]}) < 3:
+            problems.append(doc.problem(("model_id",), "MLK218", "deck_id, model_id and "
+                                        "glossary_model_id must differ; pick different random "
+                                        "numbers"))
         if f"-{d['language']}" not in Path(d["file"]).stem:
             problems.append(doc.problem(("file",), "MLK218", f"file name must contain "
                                         f"'-{d['language']}' so the site offers it on the "
@@ -84,7 +86,7 @@ def check(content_root: Path, categories: list[str]) -> tuple[list[DeckConfig], 
                                             f"'{ALL}'"))
         chosen = categories if ALL in wanted else [c for c in categories if c in wanted]
         configs.append(DeckConfig(d["name"], d["language"], d["deck_id"], d["model_id"],
-                                  d["file"], tuple(chosen), doc.path))
+                                  d["glossary_model_id"], d["file"], tuple(chosen), doc.path))
     if any(not p.warning for p in problems):
         return [], problems
     return configs, problems

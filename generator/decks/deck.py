@@ -17,7 +17,7 @@ import genanki
 
 from .. import markup
 from ..model import Bank
-from . import note
+from . import glossary, note
 from .config import DeckConfig
 
 if TYPE_CHECKING:
@@ -42,41 +42,67 @@ def subdeck_id(deck_id: int, category: str) -> int:
 
 
 def description(bank: Bank, lang: str, url: str, timestamp: int) -> str:
-    """The parent deck's text: what the kit is, its licence, where it lives, and the date of
-    its newest note (not the whole bank's: an English edit leaves the German deck's bytes)."""
+    """The parent deck's text: what the kit is, how to import it on each client, a pace,
+    its licence, where it lives, and the date of its newest note (not the whole bank's: an
+    English edit leaves the German deck's bytes)."""
     revision = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
     home = bank.pages.get("home")
     intro = f"<p>{escape(home.text[lang].description)}</p>" if home else ""
+    howto = "".join(f"<li>{markup.inline_html(bank.t(key, lang))}</li>"
+                    for key in ("import_ankidroid", "import_ankimobile", "import_desktop"))
     return markup.sanitise(
-        f"{intro}<p>{escape(bank.t('license', lang))}<br>"
+        f"{intro}<ul>{howto}</ul><p>{markup.inline_html(bank.t('deck_pace', lang))}</p>"
+        f"<p>{escape(bank.t('license', lang))}<br>"
         f'<a href="{escape(url)}">{escape(url)}</a><br>'
         f"{escape(bank.t('revision', lang))}: {revision.isoformat()}</p>")
 
 
 def assemble(bank: Bank, cfg: DeckConfig, ctx: Context) -> Assembled:
-    """Build the genanki decks of ``cfg``: notes with lock GUIDs and lock times."""
+    """Build the genanki decks of ``cfg``: notes with lock GUIDs and lock times.
+
+    Sub-decks are numbered in the order of ``content/categories.yaml`` (Anki sorts them by
+    name), the glossary last."""
     lang = cfg.language
+    t = {key: value[lang] for key, value in bank.ui.items()}
     model = note.note_type(cfg.model_id, cfg.name, bank, lang)
+    terms_model = note.note_type(cfg.glossary_model_id, f"{cfg.name} – {t['glossary']}", bank,
+                                 lang, glossary.FIELDS, glossary.TEMPLATES)
     parent = genanki.Deck(cfg.deck_id, cfg.name)
     out = Assembled([parent])
     cats = {c.id: c for c in bank.categories}
     site = ctx.site_root(lang)
+    terms = glossary.terms_of(bank, lang)
     position = 0
-    for cat_id in cfg.categories:
+    for number, cat_id in enumerate(cfg.categories, start=1):
         cat = cats[cat_id]
-        sub = genanki.Deck(subdeck_id(cfg.deck_id, cat_id), f"{cfg.name}::{cat.title[lang]}",
+        sub = genanki.Deck(subdeck_id(cfg.deck_id, cat_id),
+                           f"{cfg.name}::{number:02d} {cat.title[lang]}",
                            markup.sanitise(f"<p>{escape(cat.description[lang])}</p>"))
         for q in bank.in_category(cat_id):
-            rendered = note.render(q, bank, lang, f"{site}questions/{q.id}/")
+            rendered = note.render(q, bank, lang, f"{site}questions/{q.id}/", terms.get(q.id))
             modified = ctx.lock.modified(q.id, lang)
             sub.add_note(note.TimedNote(
-                model=model, fields=rendered.fields, tags=note.tags(q),
+                model=model, fields=rendered.fields, tags=note.tags(q, lang),
                 guid=ctx.lock.questions[q.id].guid[lang], modified=modified,
                 due=position))  # new cards come in bank order: category, difficulty, id
             position += 1
             out.media.update(rendered.media)
             out.timestamp = max(out.timestamp, modified)
         sub.add_model(model)
+        out.decks.append(sub)
+    if bank.glossary:
+        sub = genanki.Deck(subdeck_id(cfg.deck_id, "glossary"),
+                           f"{cfg.name}::{len(cfg.categories) + 1:02d} {t['glossary']}",
+                           markup.sanitise(f"<p>{escape(t['glossary_intro'])}</p>"))
+        for term in sorted(bank.glossary, key=lambda x: x.text[lang].term.casefold()):
+            modified = ctx.lock.modified(term.id, lang, "glossary")
+            sub.add_note(note.TimedNote(
+                model=terms_model, fields=glossary.render(term, bank, lang, site),
+                tags=[f"mlops-kit::{lang}::glossary"],
+                guid=ctx.lock.glossary[term.id].guid[lang], modified=modified, due=position))
+            position += 1
+            out.timestamp = max(out.timestamp, modified)
+        sub.add_model(terms_model)
         out.decks.append(sub)
     parent.add_model(model)
     out.notes = position

@@ -22,18 +22,23 @@ from .. import diagrams, markup
 from ..model import Bank, Question
 
 HERE = Path(__file__).parent
-FIELDS: tuple[str, ...] = ("Id", "Question", "Category", "Difficulty", "Intent", "KeyPoints",
-                           "Answer", "Table", "Diagram", "Sources")
+# Frozen for release 1.0 (tests/test_decks.py pins it): Anki refuses updates to notes whose
+# note type changed shape, so the fields hold what later features need too. Practice: the
+# prompt of a story question (empty for recall cards); Terms: the glossary entries a question
+# uses; Reviewed: when its facts were checked; Link: its page on the site.
+FIELDS: tuple[str, ...] = ("Id", "Question", "Category", "Difficulty", "Intent", "ShortAnswer",
+                           "KeyPoints", "Practice", "Answer", "FollowUps", "Table", "Diagram",
+                           "Terms", "Sources", "Reviewed", "Link")
 TEMPLATE_NAME = "Recall"
 SORT_FIELD = FIELDS.index("Question")
-# The note type's own modification time. Anki replaces an imported note type's templates and
-# CSS only when this is newer than its copy: bump it (to the current Unix time) whenever
-# front.html, back.html, card.css or a label they use changes (the frozen test says so).
-NOTETYPE_MODIFIED = 1795508886
+# The note types' own modification time. Anki replaces an imported note type's templates and
+# CSS only when this is newer than its copy: bump it (to the current Unix time) whenever a
+# template, card.css or a label they use changes (the frozen test says so).
+NOTETYPE_MODIFIED = 1796083200
 _LABEL = re.compile(r"\[\[([a-z0-9_]+)\]\]")  # [[key]] in a template: a label from ui.yaml
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _read(name: str) -> str:
     return (HERE / name).read_text(encoding="utf-8")
 
@@ -52,16 +57,19 @@ class NoteType(genanki.Model):
         return data
 
 
-def note_type(model_id: int, name: str, bank: Bank, lang: str) -> NoteType:
-    """The note type of one language: fixed fields, one template, labels from ui.yaml."""
+def note_type(model_id: int, name: str, bank: Bank, lang: str,
+              fields: tuple[str, ...] = FIELDS,
+              templates: tuple[tuple[str, str, str], ...] = (
+                  (TEMPLATE_NAME, "front.html", "back.html"),)) -> NoteType:
+    """A note type of one language: fixed fields, templates with labels from ui.yaml."""
     return NoteType(
         model_id, name,
-        fields=[{"name": f} for f in FIELDS],
-        templates=[{"name": TEMPLATE_NAME,
-                    "qfmt": _labelled(_read("front.html"), bank, lang).strip(),
-                    "afmt": _labelled(_read("back.html"), bank, lang).strip()}],
+        fields=[{"name": f} for f in fields],
+        templates=[{"name": tname, "qfmt": _labelled(_read(front), bank, lang).strip(),
+                    "afmt": _labelled(_read(back), bank, lang).strip()}
+                   for tname, front, back in templates],
         css=_read("card.css"),
-        sort_field_index=SORT_FIELD,
+        sort_field_index=1,
     )
 
 
@@ -95,75 +103,70 @@ def media_name(data: bytes, suffix: str = ".svg") -> str:
     return f"mlk-{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
 
 
-_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+def _figure(q: Question, lang: str, alt: str, media: dict[str, bytes]) -> str:
+    """The narrow layout (legible at 360 px, rule MLK223) in both palettes: the card shows
+    the one that matches night mode and fits it to the width; a tap shows it full size."""
+    assert q.diagram is not None
+    imgs = []
+    for variant in ("light", "dark"):
+        svg = diagrams.for_medium(q.diagram, lang, "card", variant)
+        name = media_name(svg.encode())
+        media[name] = svg.encode()
+        imgs.append(f'<img class="mlk-{variant}" src="{name}" width="{round(svg.width)}" '
+                    f'height="{round(svg.height)}" alt="{escape(alt)}">')
+    return f'<figure class="mlk-diagram">{"".join(imgs)}</figure>'
 
 
-def _scrolling(html: str) -> str:
-    """Wrap each table so it scrolls sideways on a phone instead of widening the card."""
-    return _TABLE.sub(r'<div class="mlk-scroll"><table>\1</table></div>', html)
-
-
-_VIEWBOX = re.compile(rb'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
-# D2 draws labels at 16 px and most diagrams are 1000-2200 px wide: shrunk to a 360 px phone
-# they are unreadable. At this scale labels stay about 11 px and the figure scrolls sideways.
-DIAGRAM_SCALE = 0.7
-
-
-def _size(svg: bytes) -> str:
-    """``width``/``height`` attributes showing the diagram at :data:`DIAGRAM_SCALE`."""
-    m = _VIEWBOX.search(svg)
-    if not m:
-        return ""
-    w, h = (round(float(v) * DIAGRAM_SCALE) for v in m.groups())
-    return f' width="{w}" height="{h}"'
-
-
-def render(q: Question, bank: Bank, lang: str, page_url: str = "") -> Rendered:
+def render(q: Question, bank: Bank, lang: str, page_url: str = "",
+           terms: list[tuple[str, str]] | None = None) -> Rendered:
     """Every field of ``q`` in ``lang`` as sanitised HTML, in :data:`FIELDS` order.
 
-    ``page_url`` (the question's page on the site) leads the sources, for reading on."""
+    ``page_url`` (the question's page on the site) leads the sources, for reading on;
+    ``terms`` are (term, definition HTML) pairs of the glossary entries it uses."""
     x = q.text[lang]
+    t = {key: value[lang] for key, value in bank.ui.items()}
     media: dict[str, bytes] = {}
     cat = next(c for c in bank.categories if c.id == q.category)
     points = "".join(f"<li>{markup.inline_html(p)}</li>" for p in x.key_points)
+    follow = "".join(f"<li><b>{markup.inline_html(f.question)}</b><br>"
+                     f"{markup.inline_html(f.answer)}</li>" for f in x.follow_ups)
     table = ""
     if q.table:
         header, rows = q.table.cells(lang)
-        head = "".join(f'<th scope="col">{markup.inline_html(h)}</th>' for h in header)
-        body = "".join(
-            "<tr>" + "".join((f'<th scope="row">{markup.inline_html(c)}</th>' if i == 0
-                              else f"<td>{markup.inline_html(c)}</td>") for i, c in enumerate(row))
-            + "</tr>" for row in rows)
-        table = (f"<table><caption>{markup.inline_html(q.table.caption[lang])}</caption>"
-                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    figure = ""
-    if q.diagram:
-        svg = diagrams.render(q.diagram.source(lang), "light").encode()
-        name = media_name(svg)
-        media[name] = svg
-        figure = (f'<figure class="mlk-diagram mlk-scroll"><img src="{name}"{_size(svg)} '
-                  f'alt="{escape(q.diagram.alt[lang])}"></figure>')
-    links = ([(bank.t("site_name", lang), page_url)] if page_url else []) + \
+        table = markup.table_html(q.table.caption[lang], header, rows)
+    figure = markup.sanitise(_figure(q, lang, q.diagram.alt[lang], media)) if q.diagram else ""
+    links = ([(t["site_name"], page_url)] if page_url else []) + \
         [(s.title, s.url) for s in q.sources]
     sources = "".join(f"<li>{markup.link(title, url)}</li>" for title, url in links)
+    glossary = "".join(f"<dt>{escape(term)}</dt><dd>{definition}</dd>"
+                       for term, definition in terms or [])
     level = q.difficulty
     values = {
         "Id": escape(q.id),
         "Question": markup.inline_html(x.question),
         "Category": escape(cat.title[lang]),
-        "Difficulty": escape(f"{'●' * level}{'○' * (3 - level)} "
-                             f"{bank.t(f'difficulty_{level}', lang)}"),
+        "Difficulty": escape(f"{'●' * level}{'○' * (3 - level)} {t[f'difficulty_{level}']}"),
         "Intent": markup.inline_html(x.intent),
+        "ShortAnswer": markup.inline_html(x.short_answer),
         "KeyPoints": f'<ul class="mlk-points">{points}</ul>',
-        "Answer": _scrolling(markup.to_html(x.answer)),
-        "Table": _scrolling(markup.sanitise(table)) if table else "",
-        "Diagram": markup.sanitise(figure) if figure else "",
+        "Practice": escape(t["practice_prompt"]) if q.practice else "",
+        "Answer": markup.label_code(markup.to_html(x.answer), t["show_code"]),
+        "FollowUps": f'<ul class="mlk-follow-ups">{follow}</ul>' if follow else "",
+        "Table": table,
+        "Diagram": figure,
+        "Terms": markup.sanitise(f'<dl class="mlk-terms">{glossary}</dl>') if glossary else "",
         "Sources": f'<ul class="mlk-sources">{sources}</ul>' if sources else "",
+        "Reviewed": escape(f"{t['reviewed']} {q.reviewed_label(t['months'])}")
+        if q.reviewed else "",
+        "Link": escape(page_url),
     }
     return Rendered([values[f].strip() for f in FIELDS], media)
 
 
-def tags(q: Question) -> list[str]:
-    """Hierarchical tags (ids, so the same in both languages; never spaces)."""
-    return ([f"mlops-kit::topic::{t}" for t in q.tags]
-            + [f"mlops-kit::category::{q.category}", f"mlops-kit::difficulty::{q.difficulty}"])
+def tags(q: Question, lang: str) -> list[str]:
+    """Hierarchical tags, under the deck's language so the German and English decks never
+    share a tag in one collection (ids, never spaces)."""
+    root = f"mlops-kit::{lang}"
+    return ([f"{root}::topic::{t}" for t in q.tags]
+            + [f"{root}::category::{q.category}", f"{root}::difficulty::{q.difficulty}"]
+            + ([f"{root}::practice"] if q.practice else []))

@@ -33,11 +33,21 @@ def md_text(text: str) -> Markup:
 
 
 @dataclass(frozen=True)
+class Layouts:
+    wide: str  # site path, e.g. assets/diagrams/<id>-ab12-wide-light.svg
+    narrow: str
+
+
+@dataclass(frozen=True)
 class DiagramFiles:
-    light: str  # site path, e.g. assets/diagrams/ab12-light.svg
-    dark: str
-    width: int  # intrinsic size, so the page reserves the space before the image loads
-    height: int
+    """A question's diagram in both palettes, wide (desktop) and narrow (phones)."""
+
+    light: Layouts
+    dark: Layouts
+    wide_width: int  # intrinsic sizes, so the page reserves the space before images load
+    wide_height: int
+    narrow_width: int
+    narrow_height: int
 
 
 @lru_cache(maxsize=1)
@@ -48,24 +58,30 @@ def _env() -> Environment:
     env.filters["md"] = md_text
     env.filters["html"] = lambda s: Markup(markup.to_html(s))
     env.filters["inline"] = lambda s: Markup(markup.inline_html(s))
+    env.filters["code_label"] = lambda s, label: Markup(markup.label_code(str(s), label))
     env.globals["link"] = lambda title, url: Markup(markup.link(title, url))
     return env
 
 
 def diagram_files(q: Question, lang: str) -> tuple[DiagramFiles, dict[str, bytes]]:
-    """Render a question's diagram in both palettes; names are content hashes."""
+    """Render a question's diagram in both palettes and both layouts (names are content
+    hashes): the desktop page shows the wide layout while its labels stay legible, phones
+    the narrow one (see :mod:`generator.diagrams`)."""
     assert q.diagram is not None
-    source = q.diagram.source(lang)
-    digest = hashlib.sha256(source.encode()).hexdigest()[:12]
     files: dict[str, bytes] = {}
-    names = {}
+    names: dict[str, dict[str, str]] = {}
+    sizes: dict[str, diagrams.Svg] = {}
     for variant in ("light", "dark"):
-        name = f"assets/diagrams/{q.id}-{digest}-{variant}.svg"
-        files[name] = diagrams.render(source, variant).encode()
-        names[variant] = name
-    size = re.search(rb'width="([\d.]+)" height="([\d.]+)"', files[names["light"]])
-    width, height = (round(float(v)) for v in size.groups()) if size else (800, 600)
-    return DiagramFiles(names["light"], names["dark"], width, height), files
+        for medium, layout in (("desktop", "wide"), ("phone", "narrow")):
+            svg = diagrams.for_medium(q.diagram, lang, medium, variant)
+            digest = hashlib.sha256(svg.text.encode()).hexdigest()[:12]
+            name = f"assets/diagrams/{q.id}-{digest}-{layout}-{variant}.svg"
+            files[name] = svg.encode()
+            names.setdefault(variant, {})[layout] = name
+            sizes[layout] = svg
+    return DiagramFiles(Layouts(**names["light"]), Layouts(**names["dark"]),
+                        round(sizes["wide"].width), round(sizes["wide"].height),
+                        round(sizes["narrow"].width), round(sizes["narrow"].height)), files
 
 
 def generate(bank: Bank, lang: str, downloads: list[Download],
@@ -82,8 +98,9 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
     neighbours: dict[str, tuple[Question | None, Question | None]] = {}
     common = {"t": t, "lang": lang, "bank": bank, "cats": cats, "by_id": by_id}
 
-    diagrams.prefetch([(q.diagram.source(lang), variant) for q in bank.questions if q.diagram
-                       for variant in ("light", "dark")])
+    diagrams.prefetch([(diagrams.layout_source(q.diagram, lang, layout), variant)
+                       for q in bank.questions if q.diagram for variant in ("light", "dark")
+                       for layout in ("wide", "narrow")])
     for c in bank.categories:
         members = bank.in_category(c.id)
         for i, q in enumerate(members):
