@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +23,7 @@ import typst
 from generator import diagrams, markup
 from generator.model import LANGS, Bank, Category, Download, Question
 
-from . import typst_markup
+from . import typst_markup, viewer
 
 if TYPE_CHECKING:
     from generator.build import Context
@@ -33,9 +31,9 @@ if TYPE_CHECKING:
 TEMPLATE = Path(__file__).with_name("sheet.typ")
 PAPERS: dict[str, str] = {"a4": "a4", "letter": "us-letter"}  # file name part -> Typst paper
 AUTHOR = "MLOps Interview Kit contributors"
-# Points per SVG pixel at which D2's 16 px labels print at 4.5 pt (the template caps the size).
-LABEL_SCALE = 4.5 / 16
-_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+# Points per SVG pixel at which D2's 16 px labels print at 7 pt: the widest a diagram is
+# placed (a narrower column shrinks it, never below 6 pt: rule MLK223 in validation).
+LABEL_SCALE = 7 / diagrams.FONT_PX
 
 
 def file_name(lang: str, paper: str, category: str | None = None) -> str:
@@ -57,11 +55,11 @@ def build(bank: Bank, out_dir: Path, ctx: Context,
     ``timing``, when given, receives the seconds each file took (for measurements).
     """
     numbers = {q.id: i for i, q in enumerate(bank.questions, start=1)}
-    svg = _svg_cache()
+    figures = {q.id: i for i, q in enumerate((q for q in bank.questions if q.diagram), start=1)}
     jobs: list[tuple[str, str]] = []  # (file name, JSON input), in a stable order
     for lang in LANGS:
-        questions = {c.id: [_question(q, numbers[q.id], lang, svg) for q in
-                            bank.in_category(c.id)] for c in bank.categories}
+        questions = {c.id: [_question(q, numbers[q.id], figures.get(q.id, 0), lang)
+                            for q in bank.in_category(c.id)] for c in bank.categories}
         for paper in PAPERS:
             sheets: list[tuple[str, Category | None]] = [(file_name(lang, paper), None)]
             sheets += [(file_name(lang, paper, c.id), c) for c in bank.categories]
@@ -79,6 +77,7 @@ def build(bank: Bank, out_dir: Path, ctx: Context,
         start = time.perf_counter()
         pdf = compiler.compile(format="pdf", sys_inputs={"data": data})
         assert isinstance(pdf, bytes)
+        pdf = viewer.show_outline(pdf)
         path = out_dir / name
         path.write_bytes(pdf)
         if timing is not None:
@@ -111,19 +110,29 @@ def _sheet(bank: Bank, ctx: Context, lang: str, paper: str, cats: list[Category]
         "url": base + (f"categories/{only.id}/" if only else ""),
         "labels": {k: t(k) for k in ("revision", "page", "questions", "difficulty",
                                      "difficulty_1", "difficulty_2", "difficulty_3",
-                                     "pdf_footer", "diagram")},
+                                     "pdf_footer", "diagram", "figure", "glossary")},
+        "glossary": [{"term": x.text[lang].term, "other": x.text[_other(lang)].term,
+                      "definition": typst_markup.inline(x.text[lang].definition)}
+                     for x in sorted(bank.glossary, key=lambda x: x.text[lang].term.casefold())]
+        if only is None else [],
         "categories": [{"id": c.id, "title": c.title[lang], "url": f"{base}categories/{c.id}/",
                         "questions": questions[c.id]} for c in shown],
     }
 
 
-def _question(q: Question, number: int, lang: str,
-              svg: Callable[[str], str]) -> dict[str, Any]:
+def _other(lang: str) -> str:
+    return next(code for code in LANGS if code != lang)
+
+
+def _question(q: Question, number: int, figure: int, lang: str) -> dict[str, Any]:
+    """What a sheet prints of a question: the short answer to say, the key points, the
+    table and the diagram. The model answer stays on the site (its code, too)."""
     text = q.text[lang]
     out: dict[str, Any] = {
         "n": number,  # position in the whole bank: the same number on every sheet
         "difficulty": q.difficulty,
         "title": typst_markup.inline(text.question),
+        "short": typst_markup.inline(text.short_answer),
         "points": [typst_markup.inline(p) for p in text.key_points],
         "table": None,
         "diagram": None,
@@ -131,18 +140,18 @@ def _question(q: Question, number: int, lang: str,
     if q.table:
         header, rows = q.table.cells(lang)
         out["table"] = {
-            "caption": q.table.caption[lang],
+            "caption": typst_markup.inline(q.table.caption[lang]),
             "header": [typst_markup.inline(c) for c in header],
             "rows": [[typst_markup.inline(c) for c in row] for row in rows],
             "words": [_longest_words([header[i], *(r[i] for r in rows)])
                       for i in range(len(header))],
         }
     if q.diagram:
-        image = svg(q.diagram.source(lang))
-        width, height = _svg_size(image)
-        out["diagram"] = {"svg": image, "alt": q.diagram.alt[lang],
-                          "natural": round(width * LABEL_SCALE, 2),
-                          "aspect": round(width / height, 4)}
+        svg = diagrams.for_medium(q.diagram, lang, "paper")
+        out["diagram"] = {"svg": svg.text, "alt": q.diagram.alt[lang], "figure": figure,
+                          "natural": round(svg.width * LABEL_SCALE, 2),
+                          "least": round(svg.width * 6 / diagrams.FONT_PX, 2),
+                          "aspect": round(svg.width / svg.height, 4)}
     return out
 
 
@@ -150,23 +159,3 @@ def _longest_words(cells: list[str], keep: int = 6) -> list[str]:
     """The longest words of a table column: the template measures them to size columns."""
     words = {w for c in cells for w in markup.plain(c).split()}
     return sorted(words, key=lambda w: (-len(w), w))[:keep]
-
-
-def _svg_size(svg: str) -> tuple[float, float]:
-    """Width and height of an SVG in its own units (D2 writes a viewBox, 1 unit = 1 px)."""
-    m = _VIEWBOX.search(svg)
-    if not m or not float(m.group(1)) or not float(m.group(2)):
-        return 400.0, 300.0
-    return float(m.group(1)), float(m.group(2))
-
-
-def _svg_cache() -> Callable[[str], str]:
-    """Each diagram is used by four sheets per language: read it from D2's cache once."""
-    seen: dict[str, str] = {}
-
-    def get(source: str) -> str:
-        if source not in seen:
-            seen[source] = diagrams.render(source, "light")
-        return seen[source]
-
-    return get
