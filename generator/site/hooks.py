@@ -145,8 +145,19 @@ def csp(html: str) -> str:
     ])
 
 
+_WORKER = re.compile(r'"search": "([^"]*?)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
+
+
+def search_worker(output: str, lang: str) -> str:
+    """Point Material's search at our worker layer (word forms, compounds, synonyms), which
+    loads Material's own worker behind it (see docs/assets/javascripts/workers/mlk-search.js)."""
+    return _WORKER.sub(lambda m: f'"search": "{m.group(1)}assets/javascripts/workers/mlk-search.js'
+                       f'?lang={lang}&w={m.group(2)}"', output, count=1)
+
+
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
-    """Add the page's Content-Security-Policy as the first element of <head>."""
+    """Our search worker, then the page's Content-Security-Policy first in <head>."""
+    output = search_worker(output, _state["lang"])  # type: ignore[arg-type]
     meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(output)}">'
     return output.replace("<head>", "<head>\n    " + meta, 1)
 

@@ -20,6 +20,8 @@ from markupsafe import Markup
 
 from .. import diagrams, markup
 from ..model import Bank, Download, Question
+from . import glossary
+from . import study
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The build in progress (bank, lang, base URL, downloads), set by hooks.on_config.
@@ -59,6 +61,7 @@ def _env() -> Environment:
     env.filters["html"] = lambda s: Markup(markup.to_html(s))
     env.filters["inline"] = lambda s: Markup(markup.inline_html(s))
     env.filters["code_label"] = lambda s, label: Markup(markup.label_code(str(s), label))
+    env.filters["terms"] = lambda s, link: Markup(link(str(s)))
     env.globals["link"] = lambda title, url: Markup(markup.link(title, url))
     return env
 
@@ -97,6 +100,7 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
     files: dict[str, str | bytes] = {}
     neighbours: dict[str, tuple[Question | None, Question | None]] = {}
     common = {"t": t, "lang": lang, "bank": bank, "cats": cats, "by_id": by_id}
+    link_terms = glossary.linker(bank, lang, "../../")
 
     diagrams.prefetch([(diagrams.layout_source(q.diagram, lang, layout), variant)
                        for q in bank.questions if q.diagram for variant in ("light", "dark")
@@ -114,7 +118,7 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
         files[f"questions/{q.id}.md"] = env.get_template("question.md.j2").render(
             q=q, x=q.text[lang], figure=figure, prev=neighbours[q.id][0],
             next=neighbours[q.id][1], tags=[bank.tags[tag][lang] for tag in q.tags],
-            **common)
+            link_terms=link_terms, **common)
     for c in bank.categories:
         files[f"categories/{c.id}/index.md"] = env.get_template("category.md.j2").render(
             c=c, questions=bank.in_category(c.id), **common)
@@ -123,8 +127,12 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
         page=home.text[lang] if home else None,
         downloads=[d for d in downloads if d.lang == lang], **common)
     files["tags.md"] = env.get_template("tags.md.j2").render(**common)
+    if bank.glossary:
+        files["glossary.md"] = glossary.page(bank, lang)
+    files["assets/javascripts/workers/mlk-synonyms.js"] = glossary.synonyms_js(bank, lang)
     for name, data in (download_files or {}).items():
         files[f"downloads/{name}"] = data
+    files.update(study.files(bank, lang, downloads))  # study mode: page, cards, offline
     return files
 
 
@@ -137,8 +145,11 @@ def nav(bank: Bank, lang: str) -> list:
     """
     t = bank.ui
     items: list = [{t["home"][lang]: "index.md"}]
+    items.append({t["study"][lang]: "study/index.md"})
     for c in bank.categories:
         items.append({c.title[lang]: f"categories/{c.id}/index.md"})
+    if bank.glossary:
+        items.append({t["glossary"][lang]: "glossary.md"})
     items.append({t["tags_index"][lang]: "tags.md"})
     items.append({t["downloads"][lang]: "downloads.md"})
     return items

@@ -32,8 +32,8 @@ WORKER = "sw.js"
 CARD_FORMAT = "mlops-interview-kit/cards"
 LANG_ROOT = {"de": "", "en": "en/"}  # where each language lives below the site root
 # Interface strings the browser needs besides the study_* ones.
-SHARED_UI = ("show_answer", "key_points", "category", "difficulty", "tags", "difficulty_1",
-             "difficulty_2", "difficulty_3")
+SHARED_UI = ("show_answer", "short_answer", "key_points", "star_structure", "category",
+             "difficulty", "tags", "difficulty_1", "difficulty_2", "difficulty_3")
 # Packages whose version changes the HTML of an unchanged bank.
 DEPENDENCIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown-it-py", "nh3",
                 "pygments", "jinja2")
@@ -63,6 +63,7 @@ def card_data(bank: Bank, lang: str) -> dict[str, Any]:
             "s": markup.inline_html(q.text[lang].short_answer)
             if q.text[lang].short_answer else "",
             "k": [markup.inline_html(point) for point in q.text[lang].key_points],
+            **({"p": 1} if getattr(q, "practice", False) else {}),  # a STAR story to tell
         } for q in bank.questions],
     }
 
