@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -79,7 +80,7 @@ def layout_source(diagram: Diagram, lang: str, layout: str = "wide") -> str:
         source = "direction: down\n" + source
     # dagre puts unconnected top-level containers side by side; invisible edges stack them.
     tops = re.findall(r"^([A-Za-z0-9_]+): \{", diagram.d2, re.M)
-    chain = [f"{a} -> {b}: {{style.opacity: 0}}" for a, b in zip(tops, tops[1:], strict=False)]
+    chain = [f"{a} -> {b}: {{style.opacity: 0}}" for a, b in itertools.pairwise(tops)]
     return source + "".join(line + "\n" for line in chain)
 
 
