@@ -31,6 +31,7 @@ from .model import (
 MAX_KEY_POINT = 120
 ANSWER_WORDS = (120, 350)  # prose words, code blocks not counted (a warning, MLK219)
 SHORT_ANSWER_WORDS = (40, 80)  # the 30-second spoken answer (MLK220)
+PRACTICE_FRONT_WORDS = 34  # a story card's front shows question + intent: < 40 with labels
 REVIEW_MAX_MONTHS = 12  # older reviews are a warning (MLK221)
 # Interface strings the renderers use; ui.yaml must define each (MLK217).
 UI_KEYS = (
@@ -43,7 +44,30 @@ UI_KEYS = (
     "practice_prompt", "model_story", "star_structure", "previous", "next", "glossary",
     "glossary_intro", "synonyms", "other_language_term", "explained_in", "glossary_term",
     "glossary_definition", "zoom_in", "zoom_out", "close", "open_diagram", "figure",
-    "import_ankidroid", "import_ankimobile", "import_desktop", "deck_pace",
+    "import_ankidroid", "import_ankimobile", "import_desktop", "deck_pace", "downloads_intro",
+    "file", "language", "language_name", "contents", "size", "paper", "cards", "cheat_sheets",
+    "cheat_sheet_short", "paper_a4", "paper_letter", "dark_mode", "light_mode", "permalink",
+    "not_found_title", "not_found_text", "not_found_home", "not_found_other", "on_this_page",
+)
+# Study mode (generator/site/study.py and its scripts).
+UI_KEYS += (
+    "study", "study_short_name", "study_description", "study_cta", "study_intro", "study_noscript",
+    "study_load_failed", "study_tab_review", "study_tab_mock", "study_tab_progress", "study_new",
+    "study_learning", "study_due", "study_done_today", "study_key_space", "study_rate",
+    "study_again", "study_hard", "study_good", "study_easy", "study_rated", "study_full_answer",
+    "study_open_question", "study_answer_offline", "study_undo", "study_finished",
+    "study_next_due", "study_more_new", "study_no_match", "study_keys_hint", "study_filters",
+    "study_filter_hint", "study_new_per_day", "study_mock_intro", "study_mock_count",
+    "study_mock_minutes", "study_mock_start", "study_mock_none", "study_mock_position",
+    "study_mock_time_left", "study_mock_done", "study_mock_pause", "study_mock_resume",
+    "study_mock_warning", "study_mock_time_up", "study_mock_check", "study_mock_next",
+    "study_mock_finish", "study_mock_cancel", "study_mock_summary", "study_mock_score",
+    "study_mock_weak", "study_mock_no_weak", "study_mock_queued", "study_mock_review_now",
+    "study_mock_again", "study_learned", "study_retention", "study_reviews", "study_privacy",
+    "study_export", "study_import", "study_exported", "study_imported", "study_import_invalid",
+    "study_import_newer", "study_reset", "study_reset_question", "study_reset_yes", "study_cancel",
+    "study_reset_done", "study_storage_off", "study_storage_unreadable", "study_offline_ready",
+    "study_offline_title", "study_offline_page", "study_back_to_study",
 )
 
 
@@ -131,6 +155,7 @@ def _question_rules(doc: Document, q: Question, categories: set[str], tags: set[
             if kind is not Kind.URL:
                 out += _markdown_problems(doc, pointer, text)
     out += _short_answer_rules(doc, q)
+    out += _practice_rules(doc, q)
     out += _review_rules(doc, q, today)
     if q.diagram and check_diagrams:
         out += _diagram_rules(doc, q)
@@ -152,6 +177,23 @@ def _short_answer_rules(doc: Document, q: Question) -> list[Problem]:
             out.append(doc.problem((lang, "short_answer"), "MLK220",
                                    "short answer must be plain prose (no lists, headings or "
                                    "code blocks): it is spoken, not shown"))
+    return out
+
+
+def _practice_rules(doc: Document, q: Question) -> list[Problem]:
+    """A story card (tag star-method) shows the question and the intent on its front, which
+    a learner reads at a glance before telling their own story: keep both short (MLK225)."""
+    if not q.practice:
+        return []
+    out = []
+    for lang in LANGS:
+        x = q.text[lang]
+        words = len(x.question.split()) + len(x.intent.split())
+        if words > PRACTICE_FRONT_WORDS:
+            out.append(doc.problem((lang, "intent"), "MLK225", f"question and intent of a "
+                                   f"story card have {words} words; the card front shows both,"
+                                   f" keep them at {PRACTICE_FRONT_WORDS} or fewer (shorten "
+                                   "the intent)"))
     return out
 
 
@@ -276,13 +318,14 @@ def _glossary_rules(doc: Document, question_ids: set[str]) -> list[Problem]:
     for i, t in enumerate(doc.data["terms"]):
         if t["id"] in seen:
             out.append(doc.problem(("terms", i, "id"), "MLK222", f"glossary id '{t['id']}' is "
-                                   f"already used by entry {seen[t['id']] + 1}; ids are unique"))
+                                   f"already used by entry {seen[t['id']] + 1}; ids are unique",
+                                   item=t["id"]))
         seen.setdefault(t["id"], i)
         for j, qid in enumerate(t.get("questions", [])):
             if qid not in question_ids:
                 out.append(doc.problem(("terms", i, "questions", j), "MLK222", f"glossary "
                                        f"entry '{t['id']}' links to unknown question '{qid}'; "
-                                       "fix the id or remove it", t["id"]))
+                                       "fix the id or remove it", item=t["id"]))
         term = term_from(t)
         for lang in LANGS:
             for pointer, kind, text in term.fields(lang):
@@ -292,13 +335,13 @@ def _glossary_rules(doc: Document, question_ids: set[str]) -> list[Problem]:
                         out.append(doc.problem(("terms", i, lang, *pointer), "MLK222",
                                                f"'{text}' ({lang}) already names glossary "
                                                f"entry '{names[key]}'; merge the entries or "
-                                               "drop the synonym", t["id"]))
+                                               "drop the synonym", item=t["id"]))
                     names.setdefault(key, t["id"])
                 out += [p for p in _markdown_problems(doc, ("terms", i, lang, *pointer), text)]
             if markup.has_blocks(term.text[lang].definition):
                 out.append(doc.problem(("terms", i, lang, "definition"), "MLK222",
                                        "a definition is one sentence of inline text (no lists "
-                                       "or code blocks)", t["id"]))
+                                       "or code blocks)", item=t["id"]))
     return out
 
 

@@ -22,6 +22,7 @@ from types import ModuleType
 from . import lock as lockfile
 from . import markup
 from .bank import load_bank
+from .downloads import fill_sizes, write_manifest
 from .model import LANGS, Bank, Download
 
 OUTPUTS = ("decks", "pdf", "site")
@@ -118,6 +119,7 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
                 future.result()  # re-raises a renderer's error here
         if "site" in chosen:
             publish(staging, downloads)
+        write_manifest(staging, downloads)
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -133,12 +135,23 @@ def _timed(progress: Progress, name: str, render: Callable[[Bank, Path, Context]
 
 
 def publish(staging: Path, downloads: tuple[Download, ...]) -> None:
-    """Copy this build's decks and PDFs into the site of their language."""
+    """Copy this build's decks and PDFs into the site of their language and write their
+    sizes into the downloads pages (the site was built while the PDFs were)."""
+    sizes: dict[str, int] = {}
     for d in downloads:
         folder = staging / "site" / ("downloads" if d.lang == "de" else "en/downloads")
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(staging / ("decks" if d.kind == "deck" else "pdf") / d.name,
-                     folder / d.name)
+        source = staging / ("decks" if d.kind == "deck" else "pdf") / d.name
+        shutil.copy2(source, folder / d.name)
+        sizes[d.name] = source.stat().st_size
+    for page in (staging / "site" / "downloads" / "index.html",
+                 staging / "site" / "en" / "downloads" / "index.html"):
+        if page.exists():
+            html = page.read_text(encoding="utf-8")
+            page.write_text(fill_sizes(html, sizes), encoding="utf-8")
+
+
+
 
 
 def prerender(bank: Bank) -> None:

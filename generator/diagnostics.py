@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "MLK222": "glossary entry",
     "MLK223": "diagram too large to stay legible",
     "MLK224": "lock GUID differs from the derived one",
+    "MLK225": "story card front too long",
 }
 
 

@@ -67,9 +67,11 @@ class Document:
         return self.positions.get((), (1, 1))
 
     def problem(self, pointer: Pointer, code: str, message: str, *, key: bool = False,
-                warning: bool = False) -> Problem:
+                warning: bool = False, item: str | None = None) -> Problem:
+        """A located problem; ``item`` names the entry when the file's own id does not (a
+        glossary term)."""
         line, col = self.locate(pointer, key=key)
-        qid = self.data.get("id") if isinstance(self.data, dict) else None
+        qid = item or (self.data.get("id") if isinstance(self.data, dict) else None)
         return Problem(self.shown, line, col, code, message,
                        qid if isinstance(qid, str) else None, warning)
 

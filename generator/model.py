@@ -231,11 +231,22 @@ class Page:
 
 @dataclass(frozen=True)
 class Download:
-    """A file a renderer publishes (deck or PDF), offered on the site of its language."""
+    """A file a renderer publishes (deck or PDF), offered on the site of its language.
+
+    Typed, so the site never has to read a file name back: ``paper`` is "a4" or "letter"
+    for sheets, ``scope`` the category id of a category sheet (None: the whole bank)."""
 
     kind: str  # "deck" or "pdf"
     lang: str
     name: str
+    paper: str | None = None
+    scope: str | None = None
+
+    def order(self, categories: list[str]) -> tuple:
+        """Decks first, then whole-bank sheets, then category sheets in category order."""
+        return (self.kind != "deck", self.scope is not None,
+                categories.index(self.scope) if self.scope in categories else -1,
+                self.paper or "", self.name)
 
 
 @dataclass

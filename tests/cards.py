@@ -62,8 +62,6 @@ def page(html: str, night: str) -> str:
 
 def measure(browser, apkg: Path, night: str = "", shots: Path | None = None) -> list[Measured]:
     """Every card's front and back height at 360x740 with all sections closed."""
-    import re
-
     cards = rendered_cards(apkg)
     out = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,17 +73,18 @@ def measure(browser, apkg: Path, night: str = "", shots: Path | None = None) -> 
         pg = context.new_page()
         for i, (nid, template, front, back, _media) in enumerate(cards):
             heights = []
+            words = 0
             for side, html in (("front", front), ("back", back)):
                 (root / "card.html").write_text(page(html, night), encoding="utf-8")
                 pg.goto((root / "card.html").as_uri())
                 pg.wait_for_load_state("load")
                 heights.append(pg.evaluate("document.documentElement.scrollHeight"))
+                if side == "front":  # what the learner reads: closed sections stay unread
+                    words = len(pg.evaluate("document.body.innerText").split())
                 if shots is not None and (i < 3 or side == "back"):
                     shots.mkdir(parents=True, exist_ok=True)
                     pg.screenshot(path=str(shots / f"{nid}-{template}-{side}-{night or 'light'}"
                                            ".png"), full_page=True)
-            words = len(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", front,
-                                                       flags=re.S)).split())
             out.append(Measured(nid, template, words, heights[0], heights[1]))
         context.close()
     return out
@@ -95,9 +94,10 @@ def summary(cards: list[Measured]) -> str:
     backs = [c.back_screens for c in cards]
     within = sum(1 for b in backs if b <= 1.0) / len(backs)
     worst = max(cards, key=lambda c: c.back_px)
+    wordy = max(cards, key=lambda c: c.front_words)
     return (f"{len(cards)} cards: back median {statistics.median(backs):.2f} screens, worst "
             f"{max(backs):.2f} ({worst.note_id}), within one screen {within:.0%}; front words "
-            f"max {max(c.front_words for c in cards)}")
+            f"max {wordy.front_words} ({wordy.note_id})")
 
 
 def main(argv: list[str]) -> int:

@@ -18,11 +18,17 @@ QUESTION = """\
 id: sample
 category: basics
 difficulty: 1
+reviewed: 2026-11
 tags: [drift]
 related: []
 de:
   question: Was ist Drift?
   intent: Prüft das Grundverständnis von Drift.
+  short_answer: >-
+    Im Betrieb verändern sich die Daten oder der Zusammenhang zwischen Eingaben und Ziel,
+    und das Modell verliert an Qualität. Ich erkenne es an Verteilungen der Features und Vorhersagen und an
+    der Qualität, sobald Labels da sind. Dann entscheide ich, ob ein Retraining reicht oder
+    das Modell neu gedacht werden muss, und ich halte die Schwellen vorher fest.
   answer: |
     Drift heißt, dass sich die Daten im Betrieb verändern.
 
@@ -33,9 +39,17 @@ de:
     - Punkt eins
     - Punkt zwei
     - Punkt drei
+  follow_ups:
+    - question: Wie misst du Drift?
+      answer: Mit PSI oder dem KS-Test je Feature.
 en:
   question: What is drift?
   intent: Checks the basic understanding of drift.
+  short_answer: >-
+    In production the data, or the link between inputs and target, changes over time. I
+    spot it in feature and prediction distributions, and in quality once labels arrive.
+    Then I decide whether retraining is enough or the model needs rethinking, and I agree
+    the thresholds before anything fires, so nobody argues about them during an incident.
   answer: |
     Drift means the data changes while the model is in production.
 
@@ -46,6 +60,9 @@ en:
     - Point one
     - Point two
     - Point three
+  follow_ups:
+    - question: How do you measure drift?
+      answer: With PSI or the KS test per feature.
 sources:
   - title: Example documentation
     url: https://example.org/docs

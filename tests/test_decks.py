@@ -104,31 +104,40 @@ def lock():
 def test_import_gives_one_note_per_question(built: Path, bank, lock, col, lang: str) -> None:
     cfg = deck_configs()[lang]
     log = import_apkg(col, built / "decks" / cfg.file)
-    assert len(log.new) == len(bank.questions) == col.note_count() == col.card_count()
+    notes = len(bank.questions) + len(bank.glossary)
+    assert len(log.new) == notes == col.note_count()
+    assert col.card_count() == len(bank.questions) + 2 * len(bank.glossary)
     assert not log.updated and not log.conflicting
 
-    cats = {c.id: c.title[lang] for c in bank.categories}
+    # Sub-decks sort in the order of categories.yaml (Anki sorts by name), glossary last.
+    cats = {c.id: f"{i:02d} {c.title[lang]}" for i, c in enumerate(bank.categories, start=1)}
     names = {d.name for d in col.decks.all_names_and_ids()} - {"Default"}
-    assert names == {cfg.name} | {f"{cfg.name}::{t}" for t in cats.values()}
+    glossary = {f"{cfg.name}::{len(cats) + 1:02d} {bank.t('glossary', lang)}"} \
+        if bank.glossary else set()
+    assert names == {cfg.name} | {f"{cfg.name}::{t}" for t in cats.values()} | glossary
+    assert sorted(names)[1:] == [f"{cfg.name}::{t}" for t in cats.values()] + sorted(glossary)
+    assert "(Deutsch)" in cfg.name if lang == "de" else "(English)" in cfg.name
     # Anki matches decks by name and gives them its own ids; the package keeps ours stable.
     assert str(cfg.deck_id) in package_decks(built / "decks" / cfg.file)
 
     by_id = bank.by_id()
     media: set[str] = set()
-    for nid in col.find_notes(""):
+    for nid in col.find_notes(f"note:{cfg.name}"):
         n = col.get_note(nid)
         q = by_id[n["Id"]]
         # Identity and time come from the lock, never from genanki's defaults or the clock.
         assert n.guid == lock.questions[q.id].guid[lang] == lockfile.guid(q.id, lang)
         assert n.mod == lock.modified(q.id, lang)
         assert n.mid == cfg.model_id
-        assert sorted(n.tags) == sorted([f"mlops-kit::topic::{t}" for t in q.tags] + [
-            f"mlops-kit::category::{q.category}", f"mlops-kit::difficulty::{q.difficulty}"])
+        root = f"mlops-kit::{lang}"  # tags never mix the languages in one collection
+        assert sorted(n.tags) == sorted([f"{root}::topic::{t}" for t in q.tags] + [
+            f"{root}::category::{q.category}", f"{root}::difficulty::{q.difficulty}"]
+            + ([f"{root}::practice"] if q.practice else []))
         assert all(" " not in t for t in n.tags)
         (card,) = n.cards()
         assert col.decks.name(card.did) == f"{cfg.name}::{cats[q.category]}"
-        found = re.findall(r'<img src="([^"]+)"', n["Diagram"])
-        assert len(found) == (1 if q.diagram else 0)
+        found = re.findall(r'<img class="mlk-(?:light|dark)" src="([^"]+)"', n["Diagram"])
+        assert len(found) == (2 if q.diagram else 0)  # light and night palettes
         media.update(found)
     assert all(re.fullmatch(r"mlk-[0-9a-f]{12}\.svg", m) for m in media)
     folder = Path(col.media.dir())
@@ -140,13 +149,15 @@ def test_import_gives_one_note_per_question(built: Path, bank, lock, col, lang: 
 def test_both_languages_share_one_collection(built: Path, bank, col) -> None:
     """A bilingual learner imports both decks: nothing collides, nothing merges."""
     logs = [import_apkg(col, built / "decks" / c.file) for c in deck_configs().values()]
-    assert [len(log.new) for log in logs] == [len(bank.questions)] * 2
-    assert col.note_count() == 2 * len(bank.questions)
+    notes = len(bank.questions) + len(bank.glossary)
+    assert [len(log.new) for log in logs] == [notes] * 2
+    assert col.note_count() == 2 * notes
+    assert not any(t.startswith("mlops-kit::topic") for t in col.tags.all())
 
 
 def test_card_layout(built: Path, bank, col) -> None:
-    """Front: category, difficulty, question. Back: key points, answer, table, diagram,
-    sources, in the site's order."""
+    """Front: category, difficulty, question. Back: short answer and key points open, then
+    the answer, follow-ups, table, diagram and sources folded, in the site's order."""
     cfg = deck_configs()["en"]
     import_apkg(col, built / "decks" / cfg.file)
     q = next(q for q in bank.questions if q.table and q.diagram and q.sources)
@@ -156,11 +167,13 @@ def test_card_layout(built: Path, bank, col) -> None:
     for text in (cat, bank.t(f"difficulty_{q.difficulty}", "en"), bank.t("difficulty", "en")):
         assert text in front
     assert bank.t("key_points", "en") not in front
-    order = [back.index(f"<h2>{bank.t(k, 'en')}</h2>")
-             for k in ("key_points", "answer", "table", "diagram", "sources")]
+    order = [back.index(f"<h2>{bank.t(k, 'en')}</h2>") for k in ("short_answer", "key_points")]
+    order += [back.index(f"<summary>{bank.t(k, 'en')}</summary>")
+              for k in ("answer", "follow_ups", "table", "diagram", "sources")]
     assert order == sorted(order)
-    assert '<div class="mlk-scroll"><table>' in back
-    assert "<script" not in front + back
+    assert "<details open" not in back  # every section starts closed, on every card
+    assert 'data-label="' in back  # table cells keep their column label on a phone
+    assert "<script" not in front
     assert f"/en/questions/{q.id}/" in back  # the card leads back to its page on the site
 
 
@@ -278,14 +291,19 @@ def test_rebuild_is_byte_identical(built: Path, tmp_path: Path) -> None:
 # model_id for each decks/*.yaml and tell learners to import with "Merge note types".
 # Template text and CSS may change, but Anki only takes them over when the note type is
 # newer: bump note.NOTETYPE_MODIFIED to the current time, then update TEMPLATE_HASH below.
-FROZEN_FIELDS = ("Id", "Question", "Category", "Difficulty", "Intent", "KeyPoints", "Answer",
-                 "Table", "Diagram", "Sources")
+# Release 1.0 (model ids changed with the new fields; README: "Upgrading from 0.x").
+FROZEN_FIELDS = ("Id", "Question", "Category", "Difficulty", "Intent", "ShortAnswer",
+                 "KeyPoints", "Practice", "Answer", "FollowUps", "Table", "Diagram", "Terms",
+                 "Sources", "Reviewed", "Link")
 FROZEN_TEMPLATES = ("Recall",)
+FROZEN_GLOSSARY_FIELDS = ("Id", "Term", "Synonyms", "Definition", "OtherTerm", "Questions",
+                          "Link")
+FROZEN_GLOSSARY_TEMPLATES = ("Term", "Definition")
 FROZEN_SORT_FIELD = 1
-NOTETYPE_MODIFIED = 1795508886
+NOTETYPE_MODIFIED = 1796083200
 TEMPLATE_HASH = {
-    "de": "e8cb3d74be92353e",
-    "en": "7920401ff8912a85",
+    "de": "?",
+    "en": "?",
 }
 
 
@@ -311,6 +329,10 @@ def test_note_type_is_frozen(built: Path, bank, col, lang: str) -> None:
     assert tuple(f["name"] for f in held["flds"]) == FROZEN_FIELDS
     assert tuple(t["name"] for t in held["tmpls"]) == FROZEN_TEMPLATES
     assert held["mod"] == NOTETYPE_MODIFIED
+    terms = col.models.get(cfg.glossary_model_id)
+    assert tuple(f["name"] for f in terms["flds"]) == FROZEN_GLOSSARY_FIELDS
+    assert tuple(t["name"] for t in terms["tmpls"]) == FROZEN_GLOSSARY_TEMPLATES
+    assert terms["mod"] == NOTETYPE_MODIFIED
 
 
 # --- deck configuration (MLK218) ----------------------------------------------------------
@@ -321,6 +343,7 @@ name: Test
 language: de
 deck_id: 1111111111
 model_id: 1222222222
+glossary_model_id: 1333333333
 file: test-de.apkg
 categories: [basics]
 """
@@ -368,7 +391,8 @@ def test_template_labels_are_known_interface_strings() -> None:
     """``[[key]]`` in a template is a label from content/ui.yaml, so validation guarantees it."""
     from generator.bank import UI_KEYS
 
-    for name in ("front.html", "back.html"):
+    for name in ("front.html", "back.html", "glossary_front.html", "glossary_back.html",
+                 "glossary_reverse_front.html", "glossary_reverse_back.html"):
         text = (ROOT / "generator" / "decks" / name).read_text(encoding="utf-8")
         keys = re.findall(r"\[\[([a-z0-9_]+)\]\]", text)
         assert keys and set(keys) <= set(UI_KEYS), name

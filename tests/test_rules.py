@@ -67,7 +67,41 @@ BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     for p, c in zip("abcdefgh", "bcdefghi", strict=True))
 TABLE_BAD = TABLE.replace("      en: [x, y]", "      en: [x, y, z]")
 
+OLD_REVIEW = QUESTION.replace("reviewed: 2026-11", "reviewed: 2020-01")
+WIDE = DIAGRAM.replace("    a -> b\n", "".join(f"    a -> n{i}\n" for i in range(9)))
+
+GLOSSARY = """\
+terms:
+  - id: drift
+    questions: [sample, nope]
+    de: {term: Drift, synonyms: [Verschiebung], definition: Veränderung der Daten im Betrieb.}
+    en: {term: Drift, definition: Change of the data in production.}
+  - id: shift
+    questions: [sample]
+    de: {term: Shift, synonyms: [Verschiebung], definition: Eine Verschiebung der Verteilung.}
+    en: {term: Shift, definition: A shift of the distribution.}
+"""
+
+
+def glossary(content: Path) -> None:
+    (content / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
+
+
 CASES = [
+    Case("glossary links an unknown question", glossary, "MLK222",
+         L(GLOSSARY, "questions: [sample, nope]"), "glossary.yaml"),
+    Case("glossary synonym names two entries", glossary, "MLK222",
+         L(GLOSSARY, "term: Shift"), "glossary.yaml"),
+    Case("short answer of ten words", lambda c: q(c).write_text(
+        QUESTION[:QUESTION.index("  short_answer: >-\n    In production")]
+        + "  short_answer: Drift is change in data over time, watched with tests.\n"
+        + QUESTION[QUESTION.index("  answer: |\n    Drift means"):], encoding="utf-8"),
+         "MLK220", L(QUESTION, "In production the data") - 1),
+    Case("review date in the future", replace("reviewed: 2026-11", "reviewed: 2099-01"),
+         "MLK221", 5),
+    Case("diagram too wide for a phone", append(WIDE), "MLK223",
+         L(QUESTION + WIDE, "  d2: |")),
+
     Case("yaml syntax error", replace("difficulty: 1", "difficulty: [1"), "MLK001", None),
     Case("tab indentation", replace("  question: Was ist Drift?", "\tquestion: Was ist Drift?"),
          "MLK003", L(QUESTION, "Was ist Drift?")),
@@ -92,12 +126,12 @@ CASES = [
          "MLK104",
          L(QUESTION, "Drift means") - 1),
     Case("unknown category", replace("category: basics", "category: basic"), "MLK203", 3),
-    Case("unknown tag", replace("tags: [drift]", "tags: [drfit]"), "MLK204", 5),
+    Case("unknown tag", replace("tags: [drift]", "tags: [drfit]"), "MLK204", 6),
     Case("duplicate id", second_file("zz-copy.yaml", QUESTION), "MLK201", 2,
          "questions/zz-copy.yaml"),
     Case("id does not match file name", replace("id: sample", "id: sample-two"), "MLK202", 2),
-    Case("dangling related", replace("related: []", "related: [no-such-question]"), "MLK205", 6),
-    Case("related to itself", replace("related: []", "related: [sample]"), "MLK216", 6),
+    Case("dangling related", replace("related: []", "related: [no-such-question]"), "MLK205", 7),
+    Case("related to itself", replace("related: []", "related: [sample]"), "MLK216", 7),
     Case("table shape differs", append(TABLE_BAD), "MLK206", L(QUESTION + TABLE_BAD, "[x, y, z]")),
     Case("d2 syntax error", append(DIAGRAM.replace("a -> b", "a -> b\n    c -> {")), "MLK207",
          L(QUESTION + DIAGRAM, "a -> b") + 1),
@@ -174,9 +208,11 @@ def test_all_problems_reported_at_once(content: Path, capsys: pytest.CaptureFixt
     replace("  answer: |\n    Drift means", "  anwser: |\n    Drift means")(content)
     assert cli.main(["validate", "--content", str(content)]) == 1
     err = capsys.readouterr().err
-    for code in ("MLK104", "MLK102", "MLK101"):
+    for code in ("MLK104", "MLK102"):
         assert f" {code} " in err
     assert "did you mean 'answer'" in err
+    # One misspelt field is one mistake: no second "missing field 'answer'" error for it.
+    assert " MLK101 " not in err
 
 
 def test_github_annotations(content: Path, capsys: pytest.CaptureFixture[str],
@@ -198,6 +234,16 @@ def test_translation_staleness_warns_then_strict_fails(content: Path,
     assert cli.main(["lock", "--content", str(content), "--translated", "sample"]) == 0
     capsys.readouterr()
     assert cli.main(["validate", "--strict", "--content", str(content)]) == 0
+
+
+def test_old_review_is_a_warning(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Facts checked more than a year ago: a warning (MLK221), an error with --strict."""
+    q(content).write_text(OLD_REVIEW, encoding="utf-8")
+    assert cli.main(["lock", "--content", str(content)]) == 0
+    assert cli.main(["validate", "--content", str(content)]) == 0
+    err = capsys.readouterr().err
+    assert "sample.yaml:5:11: MLK221 warning: [sample] facts last reviewed 2020-01" in err
+    assert cli.main(["validate", "--strict", "--content", str(content)]) == 1
 
 
 def test_short_answer_is_a_warning(content: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,7 +23,7 @@ def outputs(bank: Bank) -> list[Download]:
     """The decks this bank publishes (known before anything is built)."""
     from ..model import Download
 
-    return [Download("deck", cfg.language, cfg.file)
+    return [Download("deck", cfg.language, cfg.file, scope=None)
             for cfg in load_decks(bank.root, [c.id for c in bank.categories])]
 
 

@@ -43,7 +43,7 @@ def file_name(lang: str, paper: str, category: str | None = None) -> str:
 
 def outputs(bank: Bank) -> list[Download]:
     """The sheets this bank publishes: whole bank first, then one per category."""
-    return [Download("pdf", lang, file_name(lang, paper, cat))
+    return [Download("pdf", lang, file_name(lang, paper, cat), paper=paper, scope=cat)
             for lang in LANGS for paper in PAPERS
             for cat in [None, *(c.id for c in bank.categories)]]
 

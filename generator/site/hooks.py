@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -21,14 +22,14 @@ from mkdocs.structure.files import File, Files
 from generator.bank import check
 from generator.diagnostics import CODES
 from generator.model import Bank, Download
-from generator.site import pages, scoped_env
+from generator.downloads import read_manifest
+from generator.site import alternates, pages, scoped_env
 
 LANG_ENV = "MLOPS_KIT_LANG"
 CONTENT_ENV = "MLOPS_KIT_CONTENT"
 DOWNLOADS_ENV = "MLOPS_KIT_DOWNLOADS"  # where plain mkdocs finds decks/PDFs (dist/)
 BASE_ENV = "MLOPS_KIT_BASE_URL"
 
-# Shared with macros.py through the package (MkDocs loads this file as a separate module).
 _state = pages.current
 
 
@@ -43,19 +44,19 @@ def _content_dir(config: MkDocsConfig) -> Path:
 
 def _downloads(config: MkDocsConfig, lang: str) -> tuple[list[Download], dict[str, bytes]]:
     """This language's decks and PDFs. `mlops-kit build` names them up front and copies
-    them in afterwards; plain `mkdocs build`/`serve` offers what is in ``dist/``."""
+    them in afterwards; plain `mkdocs build`/`serve` offers what the last `mlops-kit build`
+    wrote to ``dist/`` (its manifest, ``downloads.json``, holds the typed list)."""
     published = _state.get("published")
     if published is not None:
         return [d for d in published if d.lang == lang], {}  # type: ignore[attr-defined]
     root = Path(os.environ.get(DOWNLOADS_ENV) or Path(config.config_file_path).parent / "dist")
     found, data = [], {}
-    for kind, folder, pattern in (("deck", "decks", "*.apkg"), ("pdf", "pdf", "*.pdf")):
-        for path in sorted((root / folder).glob(pattern)):
-            if f"-{lang}-" in path.name or path.stem.endswith(f"-{lang}"):
-                found.append(Download(kind, lang, path.name))
-                data[path.name] = path.read_bytes()
-    # Decks first, then the whole-bank sheets, then the per-category sheets.
-    return sorted(found, key=lambda d: (d.kind != "deck", d.name.count("-"), d.name)), data
+    for d in read_manifest(root):
+        path = root / ("decks" if d.kind == "deck" else "pdf") / d.name
+        if d.lang == lang and path.exists():
+            found.append(d)
+            data[d.name] = path.read_bytes()
+    return found, data
 
 
 @event_priority(100)  # before the search plugin fixes its language
@@ -91,6 +92,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.site_description = home.text[lang].description if home else t["site_name"][lang]
     config.copyright = t["license"][lang]
     config.nav = pages.nav(bank, lang)
+    # Every label in the page's language: the palette toggle, the heading permalink.
+    for palette in config.theme.get("palette") or []:
+        toggle = palette.get("toggle") or {}
+        toggle["name"] = t["dark_mode" if palette.get("scheme") == "default" else
+                           "light_mode"][lang]
+    config.mdx_configs.setdefault("toc", {})["permalink_title"] = t["permalink"][lang]
+    # One scope for Material's stored preferences (the palette): both languages share it.
+    config.extra["scope"] = urlsplit(de_url).path or "/"
+    config.extra["kit_404"] = {
+        "title": t["not_found_title"][lang], "text": t["not_found_text"][lang],
+        "home": t["not_found_home"][lang],
+        "root": urlsplit(config.site_url or "/").path or "/",
+        "other": t["not_found_other"][lang],
+        "other_root": (urlsplit(de_url).path or "/") + ("en/" if lang == "de" else ""),
+        "lang": lang}
     # The switcher: the other language's root; overrides/partials/alternate.html appends
     # the current page path so the reader stays on the same question.
     # Relative to the site root of this build, so they work on any host and under any
@@ -158,6 +174,17 @@ def search_worker(output: str, lang: str) -> str:
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
     """Our search worker, then the page's Content-Security-Policy first in <head>."""
     output = search_worker(output, _state["lang"])  # type: ignore[arg-type]
+    links = alternates.head_links(str(_state["base"]), page.url)
+    output = output.replace("</head>", f"  {links}\n  </head>", 1)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(output)}">'
+    return output.replace("<head>", "<head>\n    " + meta, 1)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """Static templates (the 404 page) get the same search worker and CSP as pages."""
+    if not template_name.endswith(".html"):
+        return output
+    output = search_worker(output, _state["lang"])  # type: ignore[arg-type]
     meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(output)}">'
     return output.replace("<head>", "<head>\n    " + meta, 1)
 
@@ -173,3 +200,4 @@ def on_post_build(config: MkDocsConfig) -> None:
         en = load_config(config.config_file_path, site_dir=str(Path(config.site_dir) / "en"),
                          strict=config.strict)
         build(en, dirty=False)
+    alternates.annotate_sitemaps(Path(config.site_dir), str(_state["base"]))

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import diagrams, markup
+from ..downloads import size_label, size_slot
 from ..model import Bank, Download, Question
 from . import glossary
 from . import study
@@ -125,8 +126,10 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
     home = bank.pages.get("home")
     files["index.md"] = env.get_template("home.md.j2").render(
         page=home.text[lang] if home else None,
-        downloads=[d for d in downloads if d.lang == lang], **common)
+        downloads=sorted((d for d in downloads if d.lang == lang),
+                         key=lambda d: d.order([c.id for c in bank.categories])), **common)
     files["tags.md"] = env.get_template("tags.md.j2").render(**common)
+    files["downloads.md"] = downloads_page(env, bank, lang, downloads, download_files, common)
     if bank.glossary:
         files["glossary.md"] = glossary.page(bank, lang)
     files["assets/javascripts/workers/mlk-synonyms.js"] = glossary.synonyms_js(bank, lang)
@@ -134,6 +137,28 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
         files[f"downloads/{name}"] = data
     files.update(study.files(bank, lang, downloads))  # study mode: page, cards, offline
     return files
+
+
+def downloads_page(env: Environment, bank: Bank, lang: str, downloads: list[Download],
+                   download_files: dict[str, bytes] | None, common: dict) -> str:
+    """The downloads table. Sizes are known for files handed over (plain mkdocs); for
+    `mlops-kit build` the build writes them in after publishing the files."""
+    files = download_files or {}
+
+    def size(d: Download) -> Markup:
+        if d.name in files:
+            return Markup(escape(size_label(len(files[d.name]))))
+        return Markup(size_slot(escape(d.name)))
+
+    t = common["t"]
+    counts = {c.id: len(bank.in_category(c.id)) for c in bank.categories}
+    counts[None] = len(bank.questions)
+    mine = sorted((d for d in downloads if d.lang == lang),
+                  key=lambda d: d.order([c.id for c in bank.categories]))
+    return env.get_template("downloads.md.j2").render(
+        downloads=mine, size=size, counts=counts,
+        papers={"a4": t["paper_a4"], "letter": t["paper_letter"]},
+        deck_cards=len(bank.questions) + 2 * len(bank.glossary), **common)
 
 
 def nav(bank: Bank, lang: str) -> list:

@@ -140,7 +140,9 @@ def service_worker(bank: Bank, downloads: list[Download]) -> str:
     pages = []
     for lang, prefix in LANG_ROOT.items():
         pages.append(f"{prefix}study/")
-        precache += [f"{prefix}{card_file(bank, lang)[0]}", f"{prefix}{MANIFEST}"]
+        # Material loads the search index on every page; keep both for offline switching.
+        precache += [f"{prefix}{card_file(bank, lang)[0]}", f"{prefix}{MANIFEST}",
+                     f"{prefix}search/search_index.json"]
     config = {
         "version": fingerprint(bank, downloads),
         "pages": pages,

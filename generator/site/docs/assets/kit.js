@@ -17,6 +17,29 @@
     label(d);
   });
 
+  /* A question is not in the navigation (it would grow every page with the bank): mark its
+     category there as the current place. */
+  var chip = document.querySelector(".mlk-meta a.mlk-chip");
+  if (chip) {
+    var target = new URL(chip.getAttribute("href"), location.href).pathname;
+    document.querySelectorAll(".md-nav--primary a.md-nav__link").forEach(function (a) {
+      if (new URL(a.getAttribute("href"), location.href).pathname === target) {
+        a.classList.add("md-nav__link--active");
+        a.setAttribute("aria-current", "location");
+      }
+    });
+  }
+
+  /* A link to a section inside the folded answer opens the fold first. */
+  function reveal() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    for (var d = el && el.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
+    if (el) el.scrollIntoView();
+  }
+  window.addEventListener("hashchange", reveal);
+  if (location.hash) reveal();
+
   /* Print unfolds every answer and follow-up: a printed page cannot be clicked open. */
   var opened = [];
   window.addEventListener("beforeprint", function () {

@@ -141,6 +141,14 @@ export class Review {
       tick(set, settings.filters[set.dataset.filter] || []);
     });
     $("mlk-new-per-day").value = String(settings.newPerDay);
+    this.tagCount(true);
+  }
+
+  tagCount(open = false) {
+    const n = ticked(document.querySelector("#mlk-settings [data-filter=tags]")).length;
+    $("mlk-tags-count").textContent = number(n, this.lang);
+    $("mlk-tags-count").hidden = !n;
+    if (open && n) $("mlk-tags").open = true;
   }
 
   saveSettings() {
@@ -152,6 +160,7 @@ export class Review {
       filters[set.dataset.filter] = ticked(set);
     });
     this.store.update((s) => { s.settings = { newPerDay: perDay, filters }; });
+    this.tagCount();
     this.render();
   }
 

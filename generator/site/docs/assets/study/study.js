@@ -149,11 +149,10 @@ async function offline(review, ui) {
     });
     const registration = await navigator.serviceWorker.ready;
     const here = new URL("../", window.location.href); // this language's root
-    const urls = [new URL("search/search_index.json", here).href];
-    const config = document.getElementById("__config");
-    if (config) {
-      const { base, search } = JSON.parse(config.textContent);
-      if (search) urls.push(new URL(search, new URL(`${base}/`, window.location.href)).href);
+    const urls = [];
+    // What this page fetched itself (the search worker, say) and today's question pages.
+    for (const entry of performance.getEntriesByType("resource")) {
+      if (entry.name.startsWith(siteRoot.href)) urls.push(entry.name);
     }
     for (const id of review.upcoming(WARM_PAGES)) {
       urls.push(new URL(`questions/${id}/`, here).href);
