@@ -60,9 +60,11 @@ def page(html: str, night: str) -> str:
             f'<body class="card {night}" style="margin:0"><div id="qa">{html}</div></body></html>')
 
 
-def measure(browser, apkg: Path, night: str = "", shots: Path | None = None) -> list[Measured]:
-    """Every card's front and back height at 360x740 with all sections closed."""
-    cards = rendered_cards(apkg)
+def measure(browser, apkg: Path, night: str = "", shots: Path | None = None,
+            cards: list | None = None) -> list[Measured]:
+    """Every card's front and back height at 360x740 with all sections closed, in the
+    given night class (``""``: light). ``cards`` may be reused from :func:`rendered_cards`."""
+    cards = cards if cards is not None else rendered_cards(apkg)
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -71,17 +73,20 @@ def measure(browser, apkg: Path, night: str = "", shots: Path | None = None) -> 
                 (root / name).write_bytes(data)
         context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
         pg = context.new_page()
+        (root / "card.html").write_text(page("", night), encoding="utf-8")
+        pg.goto((root / "card.html").as_uri())  # media resolve against this folder
         for i, (nid, template, front, back, _media) in enumerate(cards):
             heights = []
             words = 0
             for side, html in (("front", front), ("back", back)):
-                (root / "card.html").write_text(page(html, night), encoding="utf-8")
-                pg.goto((root / "card.html").as_uri())
-                pg.wait_for_load_state("load")
+                # As the reviewer does: the card's HTML replaces the previous card's.
+                pg.evaluate("html => { document.getElementById('qa').innerHTML = html; }", html)
+                pg.evaluate("() => Promise.all([...document.images].map(i => i.decode()"
+                            ".catch(() => null)))")
                 heights.append(pg.evaluate("document.documentElement.scrollHeight"))
                 if side == "front":  # what the learner reads: closed sections stay unread
                     words = len(pg.evaluate("document.body.innerText").split())
-                if shots is not None and (i < 3 or side == "back"):
+                if shots is not None and (side == "back" or i < 3):
                     shots.mkdir(parents=True, exist_ok=True)
                     pg.screenshot(path=str(shots / f"{nid}-{template}-{side}-{night or 'light'}"
                                            ".png"), full_page=True)

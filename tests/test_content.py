@@ -14,7 +14,10 @@ from generator.model import LANGS
 from tests.conftest import CONTENT, ROOT
 
 SEED = ROOT.parent / "shared" / "seed" / "mlops-interview-article.de.txt"
-EXPECTED = {"basics": 10, "technical": 8, "cloud": 7, "behavioural": 6, "faq": 5}
+# At least this many per category, in this order (issue 17: 100 questions, ML system design
+# with ten cases and one on running the interview, LLMOps with twelve).
+EXPECTED = {"basics": 10, "technical": 8, "cloud": 7, "system-design": 11, "llmops": 12,
+            "behavioural": 6, "faq": 5}
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +26,28 @@ def bank():
 
 
 def test_counts_per_category(bank) -> None:
-    assert Counter(q.category for q in bank.questions) == EXPECTED
+    counts = Counter(q.category for q in bank.questions)
+    assert all(counts[c] >= n for c, n in EXPECTED.items()), counts
     assert [c.id for c in bank.categories] == list(EXPECTED)
+    assert len(bank.questions) >= 100
+    assert len(bank.glossary) >= 120
+
+
+def test_every_design_case_has_an_architecture_and_trade_offs(bank) -> None:
+    cases = [q for q in bank.questions if q.category == "system-design"
+             and q.id.startswith("design-")]
+    assert len(cases) >= 10
+    for q in cases:
+        assert q.diagram is not None and q.table is not None, q.id
+        assert q.difficulty >= 2, q.id
+
+
+def test_every_glossary_term_explains_itself_with_a_question(bank) -> None:
+    ids = {q.id for q in bank.questions}
+    for term in bank.glossary:
+        assert term.questions and set(term.questions) <= ids, term.id
+    linked = {qid for t in bank.glossary for qid in t.questions}
+    assert len(linked) >= 0.9 * len(ids)
 
 
 def test_required_tables_and_diagrams(bank) -> None:

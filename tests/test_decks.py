@@ -122,7 +122,7 @@ def test_import_gives_one_note_per_question(built: Path, bank, lock, col, lang: 
 
     by_id = bank.by_id()
     media: set[str] = set()
-    for nid in col.find_notes(f"note:{cfg.name}"):
+    for nid in col.find_notes(f"mid:{cfg.model_id}"):
         n = col.get_note(nid)
         q = by_id[n["Id"]]
         # Identity and time come from the lock, never from genanki's defaults or the clock.
@@ -183,7 +183,9 @@ def test_css_is_self_contained() -> None:
     css = (ROOT / "generator" / "decks" / "card.css").read_text(encoding="utf-8")
     assert not re.search(r"@import|@font-face|url\(|https?:", css)
     assert ".nightMode" in css and ".night_mode" in css
-    assert re.search(r"\.mlk-scroll\s*\{[^}]*overflow-x:\s*auto", css)
+    # On a phone a table is one block per row, each cell labelled with its column.
+    assert re.search(r"@media \(max-width: 480px\)", css)
+    assert re.search(r"td::before\s*\{[^}]*attr\(data-label\)", css)
     assert ".highlight" in css
 
 
@@ -203,13 +205,13 @@ def test_reimport_of_the_same_file_adds_nothing(built: Path, bank, col) -> None:
     import_apkg(col, path)
     log = import_apkg(col, path)
     assert not log.new and not log.updated
-    assert len(log.duplicate) == len(bank.questions) == col.note_count()
+    assert len(log.duplicate) == len(bank.questions) + len(bank.glossary) == col.note_count()
 
 
 def test_learner_edit_survives_reimport_of_unchanged_deck(built: Path, col) -> None:
     path = built / "decks" / deck_configs()["de"].file
     import_apkg(col, path)
-    n = col.get_note(col.find_notes("")[0])
+    n = col.get_note(col.find_notes(f"mid:{deck_configs()['de'].model_id}")[0])
     n["Answer"] = "Meine eigene Merkhilfe."
     col.update_note(n)
     log = import_apkg(col, path)
@@ -302,8 +304,8 @@ FROZEN_GLOSSARY_TEMPLATES = ("Term", "Definition")
 FROZEN_SORT_FIELD = 1
 NOTETYPE_MODIFIED = 1796083200
 TEMPLATE_HASH = {
-    "de": "?",
-    "en": "?",
+    "de": "fb43d79b3333355e",
+    "en": "cd000bb4b46ee947",
 }
 
 
@@ -359,7 +361,8 @@ def _deck_problems(tmp_path: Path, files: dict[str, str]) -> list:
 
 def test_valid_deck_config_passes(tmp_path: Path) -> None:
     assert _deck_problems(tmp_path, {"de.yaml": DECK, "all.yaml": DECK.replace(
-        "Test", "All").replace("1111111111", "1333333333").replace("1222222222", "1444444444")
+        "Test", "All").replace("1111111111", "1555555555").replace("1222222222", "1444444444")
+        .replace("1333333333", "1666666666")
         .replace("test-de", "all-de").replace("[basics]", '["*"]')}) == []
 
 
@@ -384,6 +387,7 @@ def test_duplicate_deck_ids_are_reported(tmp_path: Path) -> None:
     assert {(p.code, p.path.rsplit("/", 1)[-1], p.line) for p in problems} == {
         ("MLK218", "b.yaml", line_of(other, "deck_id:")),
         ("MLK218", "b.yaml", line_of(other, "model_id:")),
+        ("MLK218", "b.yaml", line_of(other, "glossary_model_id:")),
     }
 
 

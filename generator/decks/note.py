@@ -145,7 +145,10 @@ def render(q: Question, bank: Bank, lang: str, page_url: str = "",
         "Id": escape(q.id),
         "Question": markup.inline_html(x.question),
         "Category": escape(cat.title[lang]),
-        "Difficulty": escape(f"{'●' * level}{'○' * (3 - level)} {t[f'difficulty_{level}']}"),
+        # Dots at a glance; the level's name for a tap (title) and for screen readers.
+        "Difficulty": (f'<span title="{escape(t[f"difficulty_{level}"])}" aria-label="'
+                       f'{escape(t["difficulty"])}: {escape(t[f"difficulty_{level}"])}">'
+                       f"{'●' * level}{'○' * (3 - level)}</span>"),
         "Intent": markup.inline_html(x.intent),
         "ShortAnswer": markup.inline_html(x.short_answer),
         "KeyPoints": f'<ul class="mlk-points">{points}</ul>',
