@@ -27,8 +27,9 @@ de:
   short_answer: >-
     Im Betrieb verändern sich die Daten oder der Zusammenhang zwischen Eingaben und Ziel,
     und das Modell verliert an Qualität. Ich erkenne es an Verteilungen der Features und
-    Vorhersagen und an der Qualität, sobald Labels da sind. Dann entscheide ich, ob ein Retraining reicht oder
-    das Modell neu gedacht werden muss, und ich halte die Schwellen vorher fest.
+    Vorhersagen und an der Qualität, sobald Labels da sind. Dann entscheide ich, ob ein
+    Retraining reicht oder das Modell neu gedacht werden muss, und ich halte die Schwellen
+    vorher fest.
   answer: |
     Drift heißt, dass sich die Daten im Betrieb verändern.
 
