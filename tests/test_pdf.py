@@ -30,7 +30,10 @@ from tests.sample import make
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
-MAX_PAGES = 8
+# A sheet prints each question's short answer and key points at 8.5 pt: about a quarter of
+# a two-column page per question, plus the glossary (about 60 terms a page).
+def page_budget(questions: int, terms: int) -> int:
+    return questions // 3 + terms // 50 + 2
 REVISION = dt.date(2026, 3, 14)
 SITE = "https://example.org/kit/"
 
@@ -104,11 +107,12 @@ def test_page_size(sheets: dict[str, Path]) -> None:
                 f"{name}: {box.width} x {box.height}"
 
 
-def test_whole_bank_fits_the_page_budget(sheets: dict[str, Path]) -> None:
+def test_whole_bank_fits_the_page_budget(bank: Bank, sheets: dict[str, Path]) -> None:
+    budget = page_budget(len(bank.questions), len(bank.glossary))
     for lang in LANGS:
         for paper in PAPERS:
             pages = len(PdfReader(sheets[file_name(lang, paper)]).pages)
-            assert pages <= MAX_PAGES, f"{file_name(lang, paper)} has {pages} pages"
+            assert pages <= budget, f"{file_name(lang, paper)} has {pages} pages"
 
 
 def test_every_question_title_is_in_its_sheets(bank: Bank, sheets: dict[str, Path]) -> None:
@@ -147,7 +151,8 @@ def test_outline_has_a_heading_per_category_with_its_questions(
         outline = PdfReader(sheets[whole(lang)]).outline
         tops = [o for o in outline if not isinstance(o, list)]
         filled = [c for c in bank.categories if bank.in_category(c.id)]
-        assert [o.title for o in tops] == [c.title[lang] for c in filled]
+        glossary = [bank.t("glossary", lang)] if bank.glossary else []
+        assert [o.title for o in tops] == [c.title[lang] for c in filled] + glossary
         nested = [o for o in outline if isinstance(o, list)]
         for cat, children in zip(filled, nested, strict=True):
             assert len(children) == len(bank.in_category(cat.id))
@@ -231,7 +236,7 @@ def specials_bank(tmp_path: Path) -> Bank:
     title = "Is `${{ github.sha }}` a #tag, $x$ or @user <script> 2 * 3 _ under?"
     points = ("Tag with ${{ github.sha }} # @user ``x ` y`` [x] ~ \\ 1. ...",
               "Raw <script>alert(1)</script>, a lone ` tick and snake_case_name")
-    text = {lang: Text(title, "intent", "answer", points) for lang in LANGS}
+    text = {lang: Text(title, "intent", "short answer", "answer", points) for lang in LANGS}
     table = Table({lang: "Specials" for lang in LANGS}, {lang: ("Key", "Value") for lang in LANGS},
                   ({lang: ("`<b>`", "~50% of #x @ $1") for lang in LANGS},))
     bank.questions = [dataclasses.replace(q, text=text, table=table)]
@@ -264,3 +269,59 @@ def test_page_one_renders(sheets: dict[str, Path], pdftoppm: str, tmp_path: Path
         assert proc.returncode == 0, proc.stderr
         assert proc.stderr == "", proc.stderr  # poppler warns about broken PDFs
         assert out.with_suffix(".png").stat().st_size > 2000, name
+
+
+def text_runs(path: Path, pages: int = 4) -> list[tuple[int, float, float, float, str]]:
+    """(page, effective size in pt, x mm, y mm, text) of every text run, diagram labels
+    included: font size times the scale of the text and placement matrices."""
+    runs = []
+    for number, page in enumerate(PdfReader(path).pages[:pages]):
+        def visit(text, cm, tm, _font, size, number=number):
+            if not text.strip():
+                return
+            a, b, c, d, e, f = (float(v) for v in tm)
+            ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
+            m = [a * ca + b * cc, a * cb + b * cd, c * ca + d * cc, c * cb + d * cd,
+                 e * ca + f * cc + ce, e * cb + f * cd + cf]
+            scale = abs(m[0] * m[3] - m[1] * m[2]) ** 0.5
+            runs.append((number, size * scale, m[4] / 72 * 25.4, m[5] / 72 * 25.4, text))
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_sheets_print_cleanly(bank: Bank, sheets: dict[str, Path]) -> None:
+    """Body at 8.5 pt, nothing under 6 pt (diagram labels included), margins of 12 mm and
+    the footer at least 10 mm above the paper's edge; bookmarks and title shown on open."""
+    for lang in LANGS:
+        for paper in PAPERS:
+            path = sheets[file_name(lang, paper)]
+            runs = text_runs(path)
+            chars: dict[float, int] = {}
+            for _, size, _, _, text in runs:
+                chars[round(size, 1)] = chars.get(round(size, 1), 0) + len(text)
+            body = max(chars, key=lambda s: chars[s])
+            assert body >= 8.5, (path.name, body)
+            assert min(size for _, size, *_ in runs) >= 5.95, path.name
+            assert min(x for _, _, x, _, _ in runs) >= 11.9, path.name
+            assert min(y for _, _, _, y, _ in runs) >= 10.0, path.name
+            root = PdfReader(path).trailer["/Root"]
+            assert root["/PageMode"] == "/UseOutlines"
+            assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_every_diagram_is_captioned_on_its_page(bank: Bank, sheets: dict[str, Path]) -> None:
+    """Each diagram has a numbered caption naming its question, on a page where the
+    question's title is too."""
+    figure = {"de": bank.t("figure", "de"), "en": bank.t("figure", "en")}
+    for lang in LANGS:
+        pages = [squeeze(p.extract_text()) for p in PdfReader(sheets[whole(lang)]).pages]
+        n = 0
+        for q in bank.questions:
+            if not q.diagram:
+                continue
+            n += 1
+            caption = squeeze(f"{figure[lang]} {n}:")
+            hits = [i for i, text in enumerate(pages) if caption in text]
+            assert hits, (q.id, caption)
+            title = squeeze(q.text[lang].question)[:30]
+            assert any(title in pages[i] or (i and title in pages[i - 1]) for i in hits), q.id
