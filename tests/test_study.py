@@ -133,7 +133,8 @@ def test_both_languages_share_one_schedule(learner: Learner) -> None:
     assert learner.count("done", english) == 1 and learner.count("new", english) == \
         learner.count("new")
     learner.rate("4", english)  # the German tab follows without a reload
-    learner.page.wait_for_function("document.getElementById('mlk-count-done').textContent==='2'")
+    learner.page.wait_for_function("() => document.getElementById('mlk-count-done')"
+                                   ".textContent === '2'")
     assert len(learner.state()["cards"]) == 2
 
 
@@ -281,7 +282,8 @@ def test_a_new_version_replaces_the_cache(browser, built: Path, tmp_path: Path) 
     page.write_text(page.read_text(encoding="utf-8").replace("mlk-study-lede", "mlk-study-lede "
                                                              "mlk-new-build"), "utf-8")
     learner.page.reload(wait_until="networkidle")
-    learner.page.wait_for_function(f"{names}.then(k => k.length === 1 && k[0] !== {old!r})")
+    replaced = f"() => {names}.then(k => k.length === 1 && k[0] !== {old!r})"
+    learner.page.wait_for_function(replaced)
     learner.page.reload(wait_until="networkidle")
     assert learner.page.locator(".mlk-new-build").count() == 1
     assert learner.state() == progress

@@ -67,6 +67,16 @@ def page(bank: Bank, lang: str) -> str:
     return "\n".join(lines)
 
 
+def explained_by(bank: Bank, lang: str) -> dict[str, list[Term]]:
+    """Question id -> the glossary entries that name it, A-Z: the question page lists them
+    (with the German words in use), so search finds it by those words too."""
+    out: dict[str, list[Term]] = {}
+    for term in ordered(bank, lang):
+        for qid in term.questions:
+            out.setdefault(qid, []).append(term)
+    return out
+
+
 def linker(bank: Bank, lang: str, prefix: str) -> Callable[[str], str]:
     """A function linking the first mention of each glossary term in an HTML answer to its
     entry (``prefix`` leads from the page to the site root). Text inside links, code,
@@ -110,15 +120,23 @@ def linker(bank: Bank, lang: str, prefix: str) -> Callable[[str], str]:
 
 
 def synonyms_js(bank: Bank, lang: str) -> str:
-    """``self.MLK_SYNONYMS``: each lower-cased synonym -> the words of its term."""
+    """``self.MLK_SYNONYMS``: each lower-cased one-word synonym or term -> the words to add.
+
+    On the German site the English term is added too: German answers mostly say
+    "Capacity Planning" where a learner types "Kapazitätsplanung"."""
     table: dict[str, list[str]] = {}
     for term in sorted(bank.glossary, key=lambda t: t.id):
         x = term.text[lang]
-        for syn in x.synonyms:
-            key = syn.casefold()
-            if key != x.term.casefold() and " " not in key:
-                table.setdefault(key, [])
-                if x.term.casefold() not in table[key]:
-                    table[key].append(x.term.casefold())
+        targets = [x.term.casefold()]
+        if lang == "de":
+            targets.append(term.text["en"].term.casefold())
+        for word in (x.term, *x.synonyms):
+            key = word.casefold()
+            if " " in key:
+                continue
+            for target in targets:
+                if target != key and target not in table.setdefault(key, []):
+                    table[key].append(target)
+    table = {k: v for k, v in table.items() if v}
     body = json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return f"/* Generated from content/glossary.yaml */\nself.MLK_SYNONYMS = {body};\n"

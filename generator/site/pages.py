@@ -102,6 +102,7 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
     neighbours: dict[str, tuple[Question | None, Question | None]] = {}
     common = {"t": t, "lang": lang, "bank": bank, "cats": cats, "by_id": by_id}
     link_terms = glossary.linker(bank, lang, "../../")
+    explained = glossary.explained_by(bank, lang)
 
     diagrams.prefetch([(diagrams.layout_source(q.diagram, lang, layout), variant)
                        for q in bank.questions if q.diagram for variant in ("light", "dark")
@@ -119,7 +120,7 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
         files[f"questions/{q.id}.md"] = env.get_template("question.md.j2").render(
             q=q, x=q.text[lang], figure=figure, prev=neighbours[q.id][0],
             next=neighbours[q.id][1], tags=[bank.tags[tag][lang] for tag in q.tags],
-            link_terms=link_terms, **common)
+            link_terms=link_terms, terms=explained.get(q.id, []), **common)
     for c in bank.categories:
         files[f"categories/{c.id}/index.md"] = env.get_template("category.md.j2").render(
             c=c, questions=bank.in_category(c.id), **common)

@@ -1,7 +1,9 @@
 /* Study mode: the mock interview. Answer aloud against a countdown, tick the key points you
 covered, and the weak questions join today's review queue. */
 
-import { $, clock, fill, item, matches, number, percent, say, shuffled, ticked } from "./util.js";
+import {
+  $, clock, fill, focusIn, item, matches, number, percent, say, shuffled, ticked,
+} from "./util.js";
 
 const WEAK = 0.75; // a question (or topic) below 75 % of its key points counts as weak
 const WARN_AT = 30e3;
@@ -77,7 +79,7 @@ export class Mock {
     this.tick();
     window.clearInterval(this.interval);
     this.interval = window.setInterval(() => this.tick(), 250);
-    $("mlk-mock-question").focus();
+    focusIn($("mlk-mock-question"), $("mlk-mock-run"));
   }
 
   tick() {
@@ -135,7 +137,7 @@ export class Mock {
     const last = run.i + 1 === run.cards.length;
     $("mlk-mock-next").textContent = last ? this.ui.study_mock_finish : this.ui.study_mock_next;
     $("mlk-mock-check").hidden = false;
-    $("mlk-mock-check-title").focus();
+    $("mlk-mock-check-title").focus({ preventScroll: true });
   }
 
   next() {
@@ -171,7 +173,7 @@ export class Mock {
     }
     const weak = [...topics.values()].map((t) => ({ name: t.name, score: t.sum / t.n }))
       .filter((t) => t.score < WEAK).sort((a, b) => a.score - b.score || (a.name < b.name ? -1 : 1))
-      .slice(0, 8);
+      .slice(0, 6);
     $("mlk-summary-weak").replaceChildren(...(weak.length
       ? weak.map((t) => item(`${escapeHtml(t.name)} <span class="mlk-score">${
         percent(t.score, this.lang)}</span>`))
@@ -198,7 +200,7 @@ export class Mock {
       ? fill(this.ui.study_mock_queued, { n: number(queued.length, this.lang) }) : "";
     $("mlk-summary-review").hidden = !queued.length;
     this.show("summary");
-    $("mlk-summary-title").focus();
+    focusIn($("mlk-summary-title"), $("mlk-mock-summary"));
   }
 }
 

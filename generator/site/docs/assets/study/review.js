@@ -1,7 +1,7 @@
 /* Study mode: the daily spaced-repetition queue (FSRS via the vendored ts-fsrs). */
 
 import {
-  $, duration, fill, item, matches, number, relative, say, studyDay, tick, ticked,
+  $, duration, fill, focusIn, item, matches, number, relative, say, studyDay, tick, ticked,
 } from "./util.js";
 
 const F = globalThis.FSRS;
@@ -180,10 +180,10 @@ export class Review {
     $("mlk-done").hidden = Boolean(p.next);
     if (p.next) {
       this.front(p.next);
-      if (focus) $("mlk-card-question").focus();
+      if (focus) focusIn($("mlk-card-question"), $("mlk-card"));
     } else {
       this.done(p, now);
-      if (focus) $("mlk-done").focus();
+      if (focus) focusIn($("mlk-done"));
     }
     if (p.waiting !== null) {
       // A learning card comes due later today: look again when it may be shown.
@@ -233,7 +233,7 @@ export class Review {
     $("mlk-card-back").hidden = false;
     $("mlk-reveal").hidden = true;
     $("mlk-ratings").hidden = false;
-    $("mlk-card-back").focus();
+    $("mlk-card-back").focus({ preventScroll: true }); // the question stays in view
   }
 
   rate(rating) {
@@ -279,7 +279,7 @@ export class Review {
       $("mlk-card").hidden = false;
       $("mlk-done").hidden = true;
       this.front(card);
-      $("mlk-card-question").focus();
+      focusIn($("mlk-card-question"), $("mlk-card"));
     }
   }
 

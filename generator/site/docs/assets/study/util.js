@@ -111,6 +111,17 @@ export function item(html, tag = "li") {
   return node;
 }
 
+/** Focus an element without a jump, scrolling its card into view below the sticky header
+ * when it is out of sight (after a rating at the bottom of a long answer, say). */
+export function focusIn(element, card = element) {
+  element.focus({ preventScroll: true });
+  const top = card.getBoundingClientRect().top;
+  const header = 64;
+  if (top < header || top > window.innerHeight - 96) {
+    window.scrollTo({ top: window.scrollY + top - header });
+  }
+}
+
 /** Plain text of build-sanitised HTML (for titles and announcements). */
 export function text(html) {
   const node = document.createElement("div");

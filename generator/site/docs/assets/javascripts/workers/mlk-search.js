@@ -37,6 +37,9 @@
      every inflected form in the (unstemmed) index starts with. */
   function prefix(word) {
     var stem = stemmer()(new self.lunr.Token(word)).toString();
+    // Porter turns a final y into i ("canary" -> "canari", "registries" -> "registri"):
+    // without that i the prefix matches both the singular and the plural.
+    if (lang !== "de" && /i$/.test(stem) && /(y|ies)$/.test(word)) stem = stem.slice(0, -1);
     var n = Math.max(MIN, Math.min(word.length, stem.length));
     return word.slice(0, n);
   }
