@@ -16,9 +16,10 @@ import pytest
 
 from generator import build as buildmod
 from generator import cli
+from generator import deck_config as config
 from generator import lock as lockfile
 from generator.bank import check, load_bank
-from generator.decks import config, note
+from generator.decks import note
 from tests.sample import line_of, make
 
 anki_collection = pytest.importorskip("anki.collection")

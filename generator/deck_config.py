@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import schema
-from ..diagnostics import ContentError, Problem
-from ..loader import Document, load
+from . import schema
+from .diagnostics import ContentError, Problem
+from .loader import Document, load
 
 SCHEMA = "deck.schema.json"
 ALL = "*"
