@@ -134,7 +134,8 @@ def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
         diagrams.prefetch([(diagrams.layout_source(q.diagram, lang, layout), "light")
                            for _, q in parsed if q.diagram for lang in LANGS
                            for layout in ("wide", "narrow")])
-    for doc, q in parsed:
+    # The file named after its id is the original: a copy is the one blamed for the clash.
+    for doc, q in sorted(parsed, key=lambda dq: (dq[0].path.stem != dq[1].id, dq[0].path)):
         qid = q.id
         if qid in first_file:
             problems.append(doc.problem(("id",), "MLK201", f"id '{qid}' is already used by "

@@ -167,10 +167,24 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
         return Problem(shown, line, col, "MLK003", "tab character used for indentation; YAML "
                        "indents with spaces only")
     hint = ""
+    lines = text.splitlines()
+    here = lines[mark.line] if mark and 0 <= mark.line < len(lines) else ""
     if "mapping values are not allowed" in problem:
-        hint = " (a value containing ': ' must be quoted)"
+        # "key: value: more" on one line is a missing quote; a key indented deeper than the
+        # key before it (its value already given) is an indentation slip, the likelier one.
+        before = lines[mark.line - 1] if mark and mark.line > 0 else ""
+        deeper = len(here) - len(here.lstrip(" ")) > len(before) - len(before.lstrip(" "))
+        hint = (" (check the indentation: this line is indented deeper than the key above, "
+                "whose value is already given)" if deeper and ": " in before.strip()
+                else " (a value containing ': ' must be quoted, or check the indentation)")
     elif "could not find expected ':'" in problem:
         hint = " (check indentation and that every key ends with ':')"
+    elif "did not find expected key" in problem:
+        hint = (" (check the indentation: every key of a block starts in the same column, and "
+                "a list item needs '- ' in the column of the list; a value starting with a "
+                "quote must end with the same quote)")
+    elif "did not find expected '-' indicator" in problem:
+        hint = " (check the indentation: list items start with '- ' in one column)"
     return Problem(shown, line, col, "MLK001", f"YAML syntax error: {problem}{hint}")
 
 

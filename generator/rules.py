@@ -7,6 +7,7 @@ document (question, page, glossary), each returning every located, coded problem
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 from typing import Any
 
@@ -47,7 +48,9 @@ def question_rules(doc: Document, q: Question, categories: set[str], tags: set[s
                                "content/categories.yaml"))
     for i, tag in enumerate(d["tags"]):
         if tag not in tags:
-            out.append(doc.problem(("tags", i), "MLK204", f"unknown tag '{tag}'; add it to "
+            near = difflib.get_close_matches(tag, sorted(tags), n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'? Otherwise add" if near else "add"
+            out.append(doc.problem(("tags", i), "MLK204", f"unknown tag '{tag}'; {hint} it to "
                                    "content/tags.yaml or use an existing tag"))
     for i, rel in enumerate(d.get("related", [])):
         if rel == qid:

@@ -129,6 +129,10 @@ CASES = [
     Case("unknown tag", replace("tags: [drift]", "tags: [drfit]"), "MLK204", 6),
     Case("duplicate id", second_file("zz-copy.yaml", QUESTION), "MLK201", 2,
          "questions/zz-copy.yaml"),
+    Case("duplicate id in a copy sorted first", second_file("a-copy.yaml", QUESTION),
+         "MLK201", 2, "questions/a-copy.yaml"),
+    Case("indentation slip", replace("  intent: Checks the basic", "    intent: Checks the basic"),
+         "MLK001", None),
     Case("id does not match file name", replace("id: sample", "id: sample-two"), "MLK202", 2),
     Case("dangling related", replace("related: []", "related: [no-such-question]"), "MLK205", 7),
     Case("related to itself", replace("related: []", "related: [sample]"), "MLK216", 7),
@@ -234,6 +238,17 @@ def test_translation_staleness_warns_then_strict_fails(content: Path,
     assert cli.main(["lock", "--content", str(content), "--translated", "sample"]) == 0
     capsys.readouterr()
     assert cli.main(["validate", "--strict", "--content", str(content)]) == 0
+
+
+def test_messages_give_the_likely_fix(content: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    replace("  intent: Checks the basic", "    intent: Checks the basic")(content)
+    cli.main(["validate", "--content", str(content)])
+    assert "check the indentation" in capsys.readouterr().err
+    replace("    intent: Checks the basic", "  intent: Checks the basic")(content)
+    replace("tags: [drift]", "tags: [drfit]")(content)
+    cli.main(["validate", "--content", str(content)])
+    assert "did you mean 'drift'?" in capsys.readouterr().err
 
 
 def test_old_review_is_a_warning(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
