@@ -6,4 +6,4 @@ Data flows one way: ``content/`` YAML -> :mod:`generator.loader` (positions) ->
 :mod:`generator.markup` and :mod:`generator.diagrams`.
 """
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

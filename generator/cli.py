@@ -50,6 +50,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(_content(args), args.dev_addr)
 
 
+def cmd_pages(args: argparse.Namespace) -> int:
+    """The site's pages as plain files, for another static-site engine (see CONTRIBUTING:
+    Material's end of life): ``OUT/<lang>/`` holds the generated Markdown, diagrams and our
+    static assets, exactly what the MkDocs plugin hands to MkDocs."""
+    import shutil
+
+    from .bank import load_bank
+    from .site import pages
+
+    bank = load_bank(_content(args), check_lock=False)
+    out = Path(args.out)
+    for lang in ("de", "en"):
+        folder = out / lang
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(Path(pages.__file__).parent / "docs", folder)
+        for path, content in pages.generate(bank, lang, []).items():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        print(f"{folder}: {sum(1 for p in folder.rglob('*.md'))} pages", file=sys.stderr)
+    return 0
+
+
 def cmd_lock(args: argparse.Namespace) -> int:
     content = _content(args)
     path = lockfile.lock_path(content)
@@ -114,6 +140,12 @@ def parser() -> argparse.ArgumentParser:
     s = with_content(sub.add_parser("serve", help="authoring server with live reload"))
     s.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
     s.set_defaults(func=cmd_serve)
+
+    pg = with_content(sub.add_parser("pages", help="write the generated site pages as files "
+                                              "(for another site engine)"))
+    pg.add_argument("--out", default="dist/pages", metavar="DIR",
+                    help="output folder (default: dist/pages)")
+    pg.set_defaults(func=cmd_pages)
 
     lk = with_content(sub.add_parser("lock", help="update decks/notes.lock.yaml"))
     lk.add_argument("--retire", nargs="+", metavar="ID", help="retire deleted question ids")

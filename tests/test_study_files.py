@@ -80,7 +80,8 @@ def test_offline_files(built: Path) -> None:
         assert manifest["start_url"] == "./" and manifest["display"] == "standalone"
         for icon in manifest["icons"]:
             assert (folder / icon["src"]).resolve().exists(), icon
-    # No inline script beyond Material's own (hashed by hooks.csp): the policy stays strict.
+    # No inline script beyond Material's own (hashed by generator.site.html.csp): the policy
+    # stays strict.
     inline = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json))[^>]*>(.*?)</script>",
                         re.S)
     home = set(inline.findall((site / "index.html").read_text(encoding="utf-8")))

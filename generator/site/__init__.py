@@ -1,39 +1,37 @@
 """The site renderer: Material for MkDocs, German at ``/`` and English at ``/en/``.
 
-``mkdocs.yml`` + :mod:`generator.site.hooks` do the work; this module runs them for
-``mlops-kit build`` and ``mlops-kit serve``.
+``mkdocs.yml`` + the ``mlops-kit`` plugin (:mod:`generator.site.plugin`) do the work; this
+module runs them for ``mlops-kit build`` and ``mlops-kit serve``, handing the plugin what
+it needs on its instance (the validated bank, the downloads), never through the process
+environment.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-from collections.abc import Iterator
 from pathlib import Path
+
+import yaml
 
 from ..build import REPO
 from ..model import Bank
 
 CONFIG = "mkdocs.yml"
+PLUGIN = "mlops-kit"
 
 
-@contextlib.contextmanager
-def scoped_env(**values: str) -> Iterator[None]:
-    """Set environment variables for the duration of a block (the hooks read them)."""
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+class _Quiet(logging.Filter):
+    """Serve prints one line per rebuild: MkDocs' INFO chatter (file lists, timing of each
+    build step) is dropped, its warnings and errors and the rebuild line stay."""
+
+    KEEP = ("Serving on", "Building documentation", "Documentation built", "Detected file")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.getMessage().startswith(self.KEEP)
 
 
-def _log_to_stderr(level: int) -> None:
+def _log_to_stderr(level: int, quiet: bool = False) -> None:
     """Show MkDocs' own messages (its errors explain a failed site build); MkDocs only
     installs a handler when run through its own command line."""
     logger = logging.getLogger("mkdocs")
@@ -42,6 +40,8 @@ def _log_to_stderr(level: int) -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._mlops_kit = True  # type: ignore[attr-defined]
+        if quiet:
+            handler.addFilter(_Quiet())
         logger.addHandler(handler)
 
 
@@ -50,25 +50,49 @@ def build(bank: Bank, out: Path, ctx) -> None:  # ctx: build.Context (import wou
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from .pages import current
-
     _log_to_stderr(logging.WARNING)
-    current["preloaded"] = bank  # already validated by the build: no second parse
-    current["published"] = list(ctx.downloads)  # copied into the site after the build
-    with scoped_env(MLOPS_KIT_LANG="de", MLOPS_KIT_CONTENT=str(bank.root.resolve()),
-                    NO_MKDOCS_2_WARNING="1"):
-        config = load_config(str(REPO / CONFIG), site_dir=str(out.resolve()))
-        try:
-            mkdocs_build(config)
-        finally:
-            current.pop("published", None)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(REPO / CONFIG), site_dir=str(out.resolve()))
+    plugin = config.plugins[PLUGIN]
+    plugin.config.content = str(bank.root.resolve())  # type: ignore[attr-defined]
+    plugin.bank = bank  # type: ignore[attr-defined]  # validated already: no second parse
+    plugin.published = list(ctx.downloads)  # type: ignore[attr-defined]  # copied in later
+    mkdocs_build(config)
+
+
+def _plugins_for(content: Path) -> list:
+    """mkdocs.yml's plugin list with our plugin reading ``content`` (a config override:
+    MkDocs reloads the config on every rebuild of `serve`)."""
+    data = yaml.safe_load((REPO / CONFIG).read_text(encoding="utf-8"))
+    out = []
+    for entry in data.get("plugins", []):
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        options = {} if isinstance(entry, str) else dict(entry[name] or {})
+        if name == PLUGIN:
+            options["content"] = str(content.resolve())
+        out.append({name: options} if options else name)
+    return out
+
+
+SERVE_CONFIG = ".mkdocs-serve.yml"  # beside mkdocs.yml, so its relative paths still hold
 
 
 def serve(content: Path, dev_addr: str) -> int:
-    """Live-reloading authoring server; edits to content/ show in both languages."""
+    """Live-reloading authoring server; edits to content/ show in both languages. Broken
+    content shows as a page listing the located problems, which reloads once fixed.
+
+    MkDocs reloads the config file on every rebuild, so the content folder goes into a
+    small config that inherits mkdocs.yml (a plugin option, not the environment)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    _log_to_stderr(logging.INFO)
-    with scoped_env(MLOPS_KIT_CONTENT=str(content.resolve()), NO_MKDOCS_2_WARNING="1"):
-        mkdocs_serve(str(REPO / CONFIG), dev_addr=dev_addr, livereload=True)
+    _log_to_stderr(logging.INFO, quiet=True)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    path = REPO / SERVE_CONFIG
+    path.write_text("# Written by `mlops-kit serve`; removed when it stops.\n"
+                    + yaml.safe_dump({"INHERIT": CONFIG, "plugins": _plugins_for(content)}),
+                    encoding="utf-8")
+    try:
+        mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True)
+    finally:
+        path.unlink(missing_ok=True)
     return 0

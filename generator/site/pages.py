@@ -25,8 +25,6 @@ from . import glossary
 from . import study
 
 TEMPLATES = Path(__file__).parent / "templates"
-# The build in progress (bank, lang, base URL, downloads), set by hooks.on_config.
-current: dict[str, object] = {}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 
 
@@ -160,6 +158,16 @@ def downloads_page(env: Environment, bank: Bank, lang: str, downloads: list[Down
         downloads=mine, size=size, counts=counts,
         papers={"a4": t["paper_a4"], "letter": t["paper_letter"]},
         deck_cards=len(bank.questions) + 2 * len(bank.glossary), **common)
+
+
+def problems_page(problems: list) -> str:
+    """What `mlops-kit serve` shows while content is broken: every located problem, in the
+    browser the author is looking at; live reload brings the site back once it is fixed."""
+    items = "\n".join(f"<li><code>{escape(p.format())}</code></li>" for p in problems)
+    return ("---\ntitle: Content has problems\n---\n\n# Content has problems\n\n"
+            "<p>Fix these in <code>content/</code>; this page reloads by itself when the "
+            "files are saved (the same list: <code>mlops-kit validate</code>).</p>\n\n"
+            f'<ul class="mlk-problems">\n{items}\n</ul>\n')
 
 
 def nav(bank: Bank, lang: str) -> list:

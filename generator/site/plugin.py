@@ -1,0 +1,195 @@
+"""The site renderer as a MkDocs plugin: one ``mkdocs.yml``, one build per language, pages
+generated from content/.
+
+In the style of Material's own plugins: typed options (:class:`KitConfig`), all state on
+the plugin instance, registered by entry point (``mlops-kit`` in pyproject.toml). The
+German build runs first (at ``/``); its ``on_post_build`` runs the English build into
+``site/en`` and hands its plugin instance the bank and the downloads, so content is parsed
+once and nothing travels through environment variables. A separate build per language
+gives each its own ``theme.language`` and search index: German searches list no English
+pages. ``mkdocs build``, ``mkdocs serve``, ``mlops-kit build`` and ``mlops-kit serve`` all
+produce both languages.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from ..bank import check
+from ..diagnostics import CODES, Problem
+from ..downloads import read_manifest
+from ..model import Bank, Download
+from . import alternates, html, pages
+from .alternates import LANG_ROOTS
+
+log = logging.getLogger("mkdocs.plugins.mlops-kit")
+
+
+class KitConfig(Config):
+    """Options of the ``mlops-kit`` plugin in mkdocs.yml."""
+
+    lang = c.Choice(tuple(LANG_ROOTS), default="de")  # this build's language
+    content = c.Type(str, default="content")  # relative to mkdocs.yml
+    downloads = c.Type(str, default="dist")  # where plain mkdocs finds decks and PDFs
+
+
+class KitPlugin(BasePlugin[KitConfig]):
+    """Generates every page of one language from the bank; the German build adds English."""
+
+    def __init__(self) -> None:
+        self.bank: Bank | None = None  # set by `mlops-kit build` or the German build
+        self.published: list[Download] | None = None  # `mlops-kit build` names its files
+        self.base: str | None = None  # the German root URL (English inherits it)
+        self.problems: list[Problem] = []  # content errors shown by `serve` as a page
+        self.command = "build"
+        self.downloads: list[Download] = []
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def content_dir(self, config: MkDocsConfig) -> Path:
+        path = Path(self.config.content)
+        return path if path.is_absolute() else Path(config.config_file_path).parent / path
+
+    @event_priority(100)  # before the search plugin fixes its language
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        lang = self.config.lang
+        content = self.content_dir(config)
+        self.problems = []
+        bank = self.bank
+        if bank is None or self.command == "serve":  # serve re-reads content every rebuild
+            bank, problems = check(content, check_lock=False)
+            if bank is None:
+                self.problems = [p for p in problems if not p.warning]
+                if self.command != "serve":
+                    raise PluginError(_message(self.problems))
+                # Not through MkDocs' logger: under strict mode an ERROR record would abort the
+                # build, and serve is meant to keep running and show the problems page.
+                print(_message(self.problems), file=sys.stderr)
+        self.bank = bank
+        de_url = self.base or config.site_url or "/"
+        self.base = de_url if de_url.endswith("/") else de_url + "/"
+        config.theme["language"] = lang
+        if lang != "de":
+            config.site_url = alternates.page_url(self.base, lang, "")
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:
+            search.config.lang = [lang]
+        if str(content) not in config.watch:
+            config.watch.append(str(content))
+        if bank is not None:
+            _configure(config, bank, lang, self.base)
+        else:  # serve with broken content: one page listing the problems
+            config.nav = [{"Content has problems": "index.md"}]
+            config.extra["kit_404"] = {"title": "Not found", "text": "", "home": "Home",
+                                       "other": "", "root": "/", "other_root": "/",
+                                       "lang": lang}
+            config.extra["kit_languages"] = []
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        lang = self.config.lang
+        if self.bank is None or self.problems:
+            generated: dict[str, str | bytes] = {"index.md": pages.problems_page(self.problems)}
+        else:
+            self.downloads, data = self._downloads(config, lang)
+            generated = pages.generate(self.bank, lang, self.downloads, data)
+        for path, content in sorted(generated.items()):
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def _downloads(self, config: MkDocsConfig, lang: str) -> tuple[list[Download], dict]:
+        """This language's decks and PDFs. `mlops-kit build` names them up front and copies
+        them in afterwards; plain `mkdocs build`/`serve` offers what the last `mlops-kit
+        build` wrote to ``dist/`` (its manifest holds the typed list)."""
+        if self.published is not None:
+            return [d for d in self.published if d.lang == lang], {}
+        root = Path(config.config_file_path).parent / self.config.downloads
+        found, data = [], {}
+        for d in read_manifest(root):
+            path = root / ("decks" if d.kind == "deck" else "pdf") / d.name
+            if d.lang == lang and path.exists():
+                found.append(d)
+                data[d.name] = path.read_bytes()
+        return found, data
+
+    def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
+        return html.finish_page(output, self.config.lang, str(self.base), page.url)
+
+    def on_post_template(self, output: str, template_name: str, config: MkDocsConfig) -> str:
+        """Static templates (the 404 page) get the same search worker and CSP as pages."""
+        if not template_name.endswith(".html"):
+            return output
+        return html.finish_page(output, self.config.lang, str(self.base), None)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """After the German build, build English into ``<site_dir>/en`` (same process)."""
+        if self.config.lang != "de" or self.problems:
+            return
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        en = load_config(config.config_file_path, site_dir=str(Path(config.site_dir) / "en"),
+                         strict=config.strict)
+        other: KitPlugin = en.plugins["mlops-kit"]  # type: ignore[assignment]
+        other.config.lang = "en"
+        other.config.content = str(self.content_dir(config))
+        other.bank, other.published, other.base = self.bank, self.published, self.base
+        other.command = self.command
+        build(en, dirty=False)
+        alternates.annotate_sitemaps(Path(config.site_dir), str(self.base))
+
+
+def _message(problems: list[Problem]) -> str:
+    lines = [p.format() for p in problems]
+    return ("content has problems (run `mlops-kit validate`):\n" + "\n".join(lines)
+            + f"\n(codes: {', '.join(sorted({p.code for p in problems}))}; see "
+            f"CONTRIBUTING.md, {len(CODES)} rules)")
+
+
+def _configure(config: MkDocsConfig, bank: Bank, lang: str, de_url: str) -> None:
+    """Everything of the MkDocs config that depends on the bank and the language."""
+    t = bank.ui
+    config.site_name = t["site_name"][lang]
+    home = bank.pages.get("home")
+    config.site_description = home.text[lang].description if home else t["site_name"][lang]
+    config.copyright = t["license"][lang]
+    config.nav = pages.nav(bank, lang)
+    # Every label in the page's language: the palette toggle, the heading permalink.
+    for palette in config.theme.get("palette") or []:
+        toggle = palette.get("toggle") or {}
+        toggle["name"] = t["dark_mode" if palette.get("scheme") == "default" else
+                           "light_mode"][lang]
+    config.mdx_configs.setdefault("toc", {})["permalink_title"] = t["permalink"][lang]
+    root = urlsplit(de_url).path or "/"
+    # One scope for Material's stored preferences (the palette): both languages share it.
+    config.extra["scope"] = root
+    other = next(code for code in LANG_ROOTS if code != lang)
+    config.extra["kit_404"] = {
+        "title": t["not_found_title"][lang], "text": t["not_found_text"][lang],
+        "home": t["not_found_home"][lang], "other": t["not_found_other"][lang],
+        "root": root + LANG_ROOTS[lang], "other_root": root + LANG_ROOTS[other],
+        "lang": lang}
+    # The switcher: the other language's root, relative to this build's root;
+    # overrides/partials/alternate.html appends the current page path so the reader stays
+    # on the same question. `alternate: true` makes Material include the switcher partial
+    # but emit no <link rel=alternate> tags (those would make it fetch sitemaps).
+    config.extra["alternate"] = True
+    up = "../" * LANG_ROOTS[lang].count("/")
+    config.extra["kit_languages"] = [
+        {"name": "Deutsch", "link": up + LANG_ROOTS["de"] or "./", "lang": "de"},
+        {"name": "English", "link": up + LANG_ROOTS["en"] or "./", "lang": "en"},
+    ]
