@@ -1,11 +1,12 @@
 """Lighthouse (mobile) on the built site, served with gzip on loopback.
 
     npm install --prefix .cache/npm lighthouse        # once
-    python tests/benchmarks/lighthouse.py dist/site   # after `mlops-kit build`
+    python tests/benchmarks/lighthouse.py dist/site [--runs 3]   # after `mlops-kit build`
 
-Prints performance, accessibility, best practices and SEO for the home page and a
-question page in both languages, and the bytes a question page transfers before search
-is opened. Needs Chromium (CHROME_PATH, default /usr/bin/chromium).
+Prints performance, accessibility, best practices and SEO (the median of ``--runs`` runs
+each) for the home, a question, the glossary, the downloads and the study page in both
+languages, and the bytes a page transfers. Needs Chromium (CHROME_PATH, default
+/usr/bin/chromium); run it with both cores free, the scores depend on it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import http.server
 import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +25,8 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["", "questions/canary-vs-blue-green/", "en/", "en/questions/canary-vs-blue-green/"]
+PAGES = [prefix + page for prefix in ("", "en/") for page in
+         ("", "questions/canary-vs-blue-green/", "glossary/", "downloads/", "study/")]
 FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-networking "
          "--disable-component-update --disable-sync --no-first-run")
 
@@ -57,8 +60,19 @@ def lighthouse_binary() -> str:
     raise SystemExit("lighthouse not found: npm install --prefix .cache/npm lighthouse")
 
 
+def _once(base: str, page: str, env: dict[str, str]) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        subprocess.run([lighthouse_binary(), base + page, "--quiet", "--output=json",
+                        f"--output-path={report.name}", f"--chrome-flags={FLAGS}"],
+                       check=True, env=env, capture_output=True)
+        return json.loads(Path(report.name).read_text(encoding="utf-8"))
+
+
 def main() -> None:
-    site = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/site").resolve()
+    args = [a for a in sys.argv[1:] if not a.startswith("--runs")]
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
+    args = [a for a in args if a != str(runs)]
+    site = Path(args[0] if args else "dist/site").resolve()
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -68,13 +82,10 @@ def main() -> None:
           "| of which search index KB |")
     print("|---|---|---|---|---|---|---|")
     for page in PAGES:
-        with tempfile.NamedTemporaryFile(suffix=".json") as report:
-            subprocess.run([lighthouse_binary(), base + page, "--quiet", "--output=json",
-                            f"--output-path={report.name}", f"--chrome-flags={FLAGS}"],
-                           check=True, env=env, capture_output=True)
-            r = json.loads(Path(report.name).read_text(encoding="utf-8"))
-        scores = [round(r["categories"][c]["score"] * 100)
+        reports = [_once(base, page, env) for _ in range(runs)]
+        scores = [round(statistics.median(r["categories"][c]["score"] * 100 for r in reports))
                   for c in ("performance", "accessibility", "best-practices", "seo")]
+        r = reports[0]
         items = r["audits"]["network-requests"]["details"]["items"]
         transfer = sum(i.get("transferSize", 0) for i in items)
         index = sum(i.get("transferSize", 0) for i in items if "search_index" in i["url"])

@@ -2,8 +2,8 @@
 
 Run by hand or by the weekly workflow (not by the unit tests):
 
-    python tests/benchmarks/run.py                # sizes 31, 200, 2000
-    python tests/benchmarks/run.py --sizes 31 200 --runs 3
+    python tests/benchmarks/run.py                # sizes 103 (the real bank), 200, 2000
+    python tests/benchmarks/run.py --sizes 103 200 --runs 3
 
 Each size is a copy of the real bank grown to N questions (tables and diagrams in the same
 proportion as the real content; every copy's diagram labels differ so D2 really renders
@@ -32,6 +32,13 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 
 
+def _renamer(ids: list[str], suffix: str):
+    """A substitution giving every question id on a line the copy's suffix."""
+    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(q)}(?![\w-])"
+                                  for q in sorted(ids, key=len, reverse=True)))
+    return lambda m: pattern.sub(lambda q: q.group(0) + suffix, m.group(0))
+
+
 def grow(target: Path, size: int) -> Path:
     """A content folder with ``size`` questions cloned from the real ones."""
     content = target / "content"
@@ -45,8 +52,8 @@ def grow(target: Path, size: int) -> Path:
         text = src.read_text(encoding="utf-8")
         if copy:
             suffix = f"-x{copy}"
-            for qid in sorted(ids, key=len, reverse=True):
-                text = re.sub(rf"(?<![\w-]){re.escape(qid)}(?![\w-])", qid + suffix, text)
+            # Ids only where they are ids (id, related): a tag may share a question's name.
+            text = re.sub(r"(?m)^(id|related): .*$", _renamer(ids, suffix), text)
             # Distinct label text per copy: each copy's diagram is a new render.
             text = re.sub(r"(\n    [^\n]*: \{de: )(\"?)", rf"\1\2({copy}) ", text)
             text = re.sub(r"(\n  question: )([\"']?)", rf"\1\2({copy}) ", text)
@@ -151,14 +158,23 @@ def measure(size: int, runs: int) -> dict[str, float]:
         row["peak_mib"] = peak_rss(build, env)
         site = Path(out) / "site"
         row["site_mib"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
+        row["search_kib"] = _gzip_kib(site / "search" / "search_index.json")
+        row["study_kib"] = sum(_gzip_kib(p) for p in (site / "study").glob("cards.*.json"))
         return row
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _gzip_kib(path: Path) -> float:
+    """Transfer size of a file served with gzip (level 6, as static hosts use)."""
+    import gzip
+
+    return len(gzip.compress(path.read_bytes(), 6)) / 1024 if path.exists() else 0.0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[31, 200, 2000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[103, 200, 2000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--json", type=Path, help="also write the rows as JSON")
     args = ap.parse_args()
@@ -169,12 +185,14 @@ def main() -> None:
         rows.append(measure(size, runs))
     cols = ["size", "validate", "markdown", "decks", "pdf", "site", "total", "cold"]
     print("| questions | validate s | markdown s | decks s | PDFs s (beside site) | site s "
-          "| total s | cold total s | bare mkdocs s | total / bare | peak MiB | site MiB |")
-    print("|" + "---|" * 12)
+          "| total s | cold total s | bare mkdocs s | total / bare | peak MiB | site MiB "
+          "| search index KiB (gzip, de) | study data KiB (gzip, de) |")
+    print("|" + "---|" * 14)
     for r in rows:
         cells = [f"{int(r['size'])}"] + [f"{r.get(c, 0.0):.2f}" for c in cols[1:]]
         cells += [f"{r['bare_mkdocs']:.2f}", f"{r['total'] / r['bare_mkdocs']:.2f}",
-                  f"{r['peak_mib']:.0f}", f"{r['site_mib']:.1f}"]
+                  f"{r['peak_mib']:.0f}", f"{r['site_mib']:.1f}",
+                  f"{r['search_kib']:.0f}", f"{r['study_kib']:.0f}"]
         print("| " + " | ".join(cells) + " |")
     by = {int(r["size"]): r for r in rows}
     if 200 in by and 2000 in by:
