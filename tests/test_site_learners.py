@@ -29,7 +29,8 @@ def test_question_page_navigation(browser, site) -> None:  # noqa: F811
     summary.click()
     assert summary.inner_text().strip() == "Antwort ausblenden"
     # The answer is set at body size, not Material's smaller admonition size.
-    body = p.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset')).fontSize)")
+    body = p.evaluate("parseFloat(getComputedStyle("
+                      "document.querySelector('.md-typeset')).fontSize)")
     answer = p.evaluate("parseFloat(getComputedStyle(document.querySelector("
                         "'.mlk-answer .mlk-body p')).fontSize)")
     assert answer >= body
