@@ -32,12 +32,18 @@ if TYPE_CHECKING:
 
 # Variant -> extra d2 flags. Dark uses D2's "Dark Mauve" theme for Material's slate palette.
 VARIANTS: dict[str, list[str]] = {"light": ["--theme=0"], "dark": ["--theme=200"]}
-_D2_VERSION_SALT = "d2-v3"  # bump when flags change so stale cache entries are not reused
+_D2_VERSION_SALT = "d2-v4"  # bump when flags change so stale cache entries are not reused
 FONT_PX = 16  # D2's label size, box and edge labels alike
 # Edge labels in D2's themes are a mid grey (3.8:1 on the dark theme's fill): darker on
 # light, lighter on dark, so every label reaches 4.5:1 on its background.
-_THEME = ('vars: {d2-config: {theme-overrides: {N2: "#3F4354"}; '
-          'dark-theme-overrides: {N2: "#D0D3E2"}}}\n')
+EDGE_LABEL = {"light": "#3F4354", "dark": "#D0D3E2"}
+
+
+def _theme(variant: str) -> str:
+    """The theme override for one palette (each variant is rendered with its own --theme,
+    so the override belongs to that theme, not to D2's separate dark-theme slot)."""
+    return f'vars: {{d2-config: {{theme-overrides: {{N2: "{EDGE_LABEL[variant]}"}}}}}}\n'
+
 # Where each medium shows a diagram (CSS px; the PDF column in pt) and the smallest label it
 # must keep (px, pt): the numbers of the size rule, measured by tests on the built outputs.
 SHOWN: dict[str, tuple[float, float]] = {
@@ -144,7 +150,7 @@ def render(source: str, variant: str = "light") -> Svg:
     cached = cache_dir() / f"{key}.svg"
     if cached.exists():
         return _value(cached.read_text(encoding="utf-8"))
-    svg = _compile(_THEME + source, VARIANTS[variant])
+    svg = _compile(_theme(variant) + source, VARIANTS[variant])
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(svg, encoding="utf-8")
@@ -177,7 +183,7 @@ def _compile(source: str, flags: list[str]) -> str:
             m = _ERR_LINE.search(message)
             if m:
                 return_msg = m.group(3).strip()
-                raise DiagramError(return_msg, int(m.group(1)) - _THEME.count("\n"))
+                raise DiagramError(return_msg, int(m.group(1)) - 1)  # the theme line
             raise DiagramError(message.splitlines()[-1], None)
         return _sized(out.read_text(encoding="utf-8"))
 
