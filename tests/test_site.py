@@ -3,6 +3,7 @@ diagrams in both palettes, nothing fetched from other hosts, no console errors."
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -69,6 +70,9 @@ def search(w: Watched, term: str) -> list[str]:
     field = w.page.locator("input.md-search__input")
     field.press_sequentially(term, delay=30)
     w.page.wait_for_selector(".md-search-result__meta:not(:empty)")
+    # The first search fetches the full index (pages load only a stub): give it time.
+    with contextlib.suppress(Exception):
+        w.page.wait_for_selector(".md-search-result__item", timeout=8000)
     w.page.wait_for_timeout(400)
     return w.page.eval_on_selector_all(".md-search-result__item > a",
                                        "els => els.map(e => e.href)")

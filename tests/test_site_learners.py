@@ -27,7 +27,8 @@ def test_question_page_navigation(browser, site) -> None:  # noqa: F811
     summary = p.locator("details.mlk-answer > summary")
     assert summary.inner_text().strip() == "Antwort zeigen"
     summary.click()
-    assert summary.inner_text().strip() == "Antwort ausblenden"
+    p.wait_for_function("document.querySelector('details.mlk-answer > summary')"
+                        ".textContent.trim() === 'Antwort ausblenden'", timeout=5000)
     # The answer is set at body size, not Material's smaller admonition size.
     body = p.evaluate("parseFloat(getComputedStyle("
                       "document.querySelector('.md-typeset')).fontSize)")

@@ -29,7 +29,7 @@ from ..bank import check
 from ..diagnostics import CODES, Problem
 from ..downloads import read_manifest
 from ..model import Bank, Download
-from . import alternates, html, pages
+from . import alternates, html, pages, search_index
 from .alternates import LANG_ROOTS
 
 log = logging.getLogger("mkdocs.plugins.mlops-kit")
@@ -135,8 +135,11 @@ class KitPlugin(BasePlugin[KitConfig]):
             return output
         return html.finish_page(output, self.config.lang, str(self.base), None)
 
+    @event_priority(-100)  # after the search plugin wrote this build's index
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """After the German build, build English into ``<site_dir>/en`` (same process)."""
+        """Defer this build's search index; after the German build, build English into
+        ``<site_dir>/en`` (same process)."""
+        search_index.defer(Path(config.site_dir))
         if self.config.lang != "de" or self.problems:
             return
         from mkdocs.commands.build import build

@@ -93,16 +93,62 @@
     return out.filter(function (t, i) { return out.indexOf(t) === i; }).join(" ");
   }
 
+  function learn(docs) {
+    docs.forEach(function (doc) {
+      ((doc.title || "") + " " + (doc.text || "")).replace(/<[^>]*>/g, " ").toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u).forEach(function (w) { if (w.length >= 4) vocabulary[w] = true; });
+    });
+  }
+
+  /* Every page hands over a stub index (site/search_index.py): answer "ready" at once and
+     fetch the full index on the first query, so pages nobody searches stay light. */
+  var stub = null, loaded = false;
+  function loadFull(base) {
+    var xhr = new XMLHttpRequest();  // synchronous is fine in a worker
+    xhr.open("GET", new URL("search_index.full.json", base).href, false);
+    xhr.send();
+    var full = JSON.parse(xhr.responseText);
+    learn(full.docs);
+    loaded = true;
+    swallowReady = true;
+    self.dispatchEvent(new MessageEvent("message", {data: {type: SETUP, data: {
+      config: full.config, docs: full.docs, options: stubOptions}}}));
+  }
+  var stubOptions = {}, indexBase = null;
+  // The page was told "ready" already: Material's own READY after the late setup is dropped.
+  var post = self.postMessage.bind(self), swallowReady = false;
+  self.postMessage = function (m) {
+    if (swallowReady && m && m.type === 1) { swallowReady = false; return; }
+    post(m);
+  };
+
   self.addEventListener("message", function (ev) {
     var message = ev.data;
     if (!message) return;
+    // Material's page passes the index on as {config, docs, options}: an empty list of
+    // documents is the stub (no site has no pages).
+    if (message.type === SETUP && message.data && message.data.docs &&
+        message.data.docs.length === 0 && !loaded) {
+      ev.stopImmediatePropagation();
+      stub = message.data;
+      stubOptions = message.data.options || {};
+      indexBase = params.get("index") ? new URL(params.get("index"), self.location.href)
+        : new URL("../../../search/", self.location.href);
+      post({type: 1});  // READY: the learner can type
+      return;
+    }
+    if (message.type === QUERY && stub && !loaded) {
+      ev.stopImmediatePropagation();
+      loadFull(indexBase);
+      // Material builds its index asynchronously: ask again once it has.
+      setTimeout(function () { self.dispatchEvent(new MessageEvent("message", {data: message})); }, 0);
+      return;
+    }
     if (message.type === SETUP && message.data && message.data.docs) {
-      message.data.docs.forEach(function (doc) {
-        ((doc.title || "") + " " + (doc.text || "")).replace(/<[^>]*>/g, " ").toLowerCase()
-          .split(/[^\p{L}\p{N}]+/u).forEach(function (w) { if (w.length >= 4) vocabulary[w] = true; });
-      });
+      learn(message.data.docs);
     } else if (message.type === "mlk-rewrite") {  // for tests: how a query is rewritten
       ev.stopImmediatePropagation();
+      if (stub && !loaded) loadFull(indexBase);
       self.postMessage({type: "mlk-rewritten", data: rewrite(message.data)});
     } else if (message.type === QUERY && typeof message.data === "string") {
       try { message.data = rewrite(message.data); } catch (err) { /* keep the query as typed */ }
