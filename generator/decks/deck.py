@@ -41,6 +41,9 @@ def subdeck_id(deck_id: int, category: str) -> int:
     return (1 << 30) | (int.from_bytes(digest[:4], "big") & ((1 << 30) - 1))
 
 
+NEW_PER_DAY = 20  # the pace the deck description suggests
+
+
 def description(bank: Bank, lang: str, url: str, timestamp: int) -> str:
     """The parent deck's text: what the kit is, how to import it on each client, a pace,
     its licence, where it lives, and the date of its newest note (not the whole bank's: an
@@ -50,8 +53,11 @@ def description(bank: Bank, lang: str, url: str, timestamp: int) -> str:
     intro = f"<p>{escape(home.text[lang].description)}</p>" if home else ""
     howto = "".join(f"<li>{markup.inline_html(bank.t(key, lang))}</li>"
                     for key in ("import_ankidroid", "import_ankimobile", "import_desktop"))
+    cards = len(bank.questions) + 2 * len(bank.glossary)
+    pace = bank.t("deck_pace", lang).format(cards=cards, per_day=NEW_PER_DAY,
+                                            days=-(-cards // NEW_PER_DAY))
     return markup.sanitise(
-        f"{intro}<ul>{howto}</ul><p>{markup.inline_html(bank.t('deck_pace', lang))}</p>"
+        f"{intro}<ul>{howto}</ul><p>{markup.inline_html(pace)}</p>"
         f"<p>{escape(bank.t('license', lang))}<br>"
         f'<a href="{escape(url)}">{escape(url)}</a><br>'
         f"{escape(bank.t('revision', lang))}: {revision.isoformat()}</p>")
