@@ -12,8 +12,6 @@ keyed by question id, so German and English share one schedule.
 
 from __future__ import annotations
 
-from .search_index import FULL_INDEX
-
 import hashlib
 import json
 from html import escape
@@ -148,10 +146,10 @@ def service_worker(bank: Bank, downloads: list[Download]) -> str:
     pages = []
     for lang, prefix in LANG_ROOT.items():
         pages.append(f"{prefix}study/")
-        # Search works offline too: the stub every page loads and the full index the search
-        # worker fetches when the learner first searches (see site/search_index.py).
+        # The stub index every page loads; the full one (site/search_index.py) is cached
+        # when the learner first searches, not precached: a first visit stays light.
         precache += [f"{prefix}{card_file(bank, lang)[0]}", f"{prefix}{MANIFEST}",
-                     f"{prefix}search/search_index.json", f"{prefix}{FULL_INDEX}"]
+                     f"{prefix}search/search_index.json"]
     config = {
         "version": fingerprint(bank, downloads),
         "pages": pages,

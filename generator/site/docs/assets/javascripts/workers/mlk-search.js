@@ -139,6 +139,10 @@
     }
     if (message.type === QUERY && stub && !loaded) {
       ev.stopImmediatePropagation();
+      if (!String(message.data || "").trim()) {  // Material asks once with "" at start
+        post({type: 3, data: {items: []}});
+        return;
+      }
       loadFull(indexBase);
       // Material builds its index asynchronously: ask again once it has.
       setTimeout(function () { self.dispatchEvent(new MessageEvent("message", {data: message})); }, 0);
