@@ -25,7 +25,7 @@ from .model import (
     question_from,
     term_from,
 )
-from .rules import glossary_rules, page_rules, question_rules
+from .rules import glossary_rules, markdown_problems, page_rules, question_rules
 
 # Interface strings the renderers use; ui.yaml must define each (MLK217).
 UI_KEYS = (
@@ -112,7 +112,9 @@ def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
     cat_ids = {c.id for c in categories}
     tags = dict(tags_doc.data["tags"]) if tags_doc else {}
     ui = dict(ui_doc.data["strings"]) if ui_doc else {}
-    if ui_doc:
+    if ui_doc:  # interface strings are read too: the same safety rules as answers
+        problems += [p for key, texts in ui.items() for lang, text in texts.items()
+                     for p in markdown_problems(ui_doc, ("strings", key, lang), text)]
         problems += [ui_doc.problem(("strings",), "MLK217", f"interface string '{k}' is missing;"
                                     " add it with de and en") for k in UI_KEYS if k not in ui]
     if cats_doc:

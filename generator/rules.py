@@ -22,7 +22,7 @@ SHORT_ANSWER_WORDS = (40, 80)  # the 30-second spoken answer (MLK220)
 PRACTICE_FRONT_WORDS = 34  # a story card's front shows question + intent: < 40 with labels
 REVIEW_MAX_MONTHS = 12  # older reviews are a warning (MLK221)
 
-def _markdown_problems(doc: Document, pointer: tuple, text: str) -> list[Problem]:
+def markdown_problems(doc: Document, pointer: tuple, text: str) -> list[Problem]:
     out = []
     line, col = doc.locate(pointer)
     # Block scalars (|, >) start on the line after the key; plain strings on the same line.
@@ -87,7 +87,7 @@ def question_rules(doc: Document, q: Question, categories: set[str], tags: set[s
     for lang in LANGS:
         for pointer, kind, text in q.fields(lang):
             if kind is not Kind.URL:
-                out += _markdown_problems(doc, pointer, text)
+                out += markdown_problems(doc, pointer, text)
     out += _short_answer_rules(doc, q)
     out += _practice_rules(doc, q)
     out += _review_rules(doc, q, today)
@@ -219,12 +219,12 @@ def page_rules(doc: Document) -> list[Problem]:
                                        f"section '{a['id']}' has a different number of items "
                                        "in de and en"))
     for lang in LANGS:
-        out += _markdown_problems(doc, (lang, "body"), d[lang]["body"])
+        out += markdown_problems(doc, (lang, "body"), d[lang]["body"])
         for i, s in enumerate(sec[lang]):
             if s.get("body"):
-                out += _markdown_problems(doc, (lang, "sections", i, "body"), s["body"])
+                out += markdown_problems(doc, (lang, "sections", i, "body"), s["body"])
             for j, item in enumerate(s.get("items", [])):
-                out += _markdown_problems(doc, (lang, "sections", i, "items", j, "text"),
+                out += markdown_problems(doc, (lang, "sections", i, "items", j, "text"),
                                           item["text"])
     return out
 
@@ -257,7 +257,7 @@ def glossary_rules(doc: Document, question_ids: set[str]) -> list[Problem]:
                                                f"entry '{names[key]}'; merge the entries or "
                                                "drop the synonym", item=t["id"]))
                     names.setdefault(key, t["id"])
-                out += [p for p in _markdown_problems(doc, ("terms", i, lang, *pointer), text)]
+                out += [p for p in markdown_problems(doc, ("terms", i, lang, *pointer), text)]
             if markup.has_blocks(term.text[lang].definition):
                 out.append(doc.problem(("terms", i, lang, "definition"), "MLK222",
                                        "a definition is one sentence of inline text (no lists "
