@@ -119,7 +119,12 @@ def cmd_check_links(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mlops-kit", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="mlops-kit",
+        description="Validate, build, serve and lock the bilingual MLOps interview question "
+                    "bank (content/ -> site, Anki decks, PDF cheat sheets).",
+        epilog="Every content problem is reported as path:line:col: CODE [id] message; the "
+               "codes are listed in CONTRIBUTING.md.")
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_content(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:

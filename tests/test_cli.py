@@ -116,3 +116,9 @@ def test_retiring_a_question(tmp_path: Path) -> None:
     other.write_text(QUESTION.replace("id: sample", "id: other"), encoding="utf-8")
     reused = run_cli("validate", "--content", str(content), cwd=tmp_path)
     assert reused.returncode == 1 and "MLK212" in reused.stderr
+
+
+def test_help_is_plain_text() -> None:
+    proc = run_cli("--help", cwd=ROOT)
+    assert proc.returncode == 0
+    assert "``" not in proc.stdout and "validate" in proc.stdout and "pages" in proc.stdout
