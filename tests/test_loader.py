@@ -76,3 +76,20 @@ def test_validator_never_raises_on_arbitrary_question_files(tmp_path_factory, te
     assert bank is None or all(p.warning for p in problems)
     for p in problems:
         assert p.line >= 1 and p.col >= 1 and p.code.startswith("MLK")
+
+
+def test_validation_imports_no_renderer() -> None:
+    """Data flows one way: loader, schema, rules, bank, lock and model never import the
+    site, decks or PDF renderers (nor MkDocs, Typst or genanki at import time)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from generator.bank import check; "
+            "check(Path('content'), check_lock=False); "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith(("
+            "'generator.site', 'generator.decks', 'generator.pdf', 'mkdocs', 'typst', "
+            "'genanki')))))")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=root, check=True).stdout.split()
+    assert out == [], out
