@@ -107,3 +107,26 @@ def test_downloads_table_names_every_file(browser, site) -> None:  # noqa: F811
     assert all(s.endswith(("KB", "MB")) for s in sizes), sizes
     assert "| Grundlagen |" not in page.page.content()
     page.close()
+
+
+def test_a_printed_question_page(browser, site, tmp_path) -> None:  # noqa: F811
+    """Printed: the first page starts with the question, answers unfolded, every table column
+    on paper, source URLs printed, no pager or search."""
+    import io
+
+    from pypdf import PdfReader
+
+    context = browser.new_context()
+    p = context.new_page()
+    p.goto(site + Q, wait_until="networkidle")
+    p.emulate_media(media="print")
+    p.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert p.locator("details.mlk-answer").evaluate("d => d.open")
+    assert not p.locator(".mlk-pager").is_visible()
+    pdf = p.pdf(format="A4")
+    context.close()
+    pages = [" ".join(pg.extract_text().split()) for pg in PdfReader(io.BytesIO(pdf)).pages]
+    assert "Canary" in pages[0] and len(pages[0]) > 400  # the first page is not blank
+    text = " ".join(pages)
+    assert "https://martinfowler.com" in text  # a source prints its URL
+    assert "Wann einsetzen" in text or "Kosten" in text  # the table's last columns print
