@@ -173,13 +173,21 @@ def problems(bank: Bank, lock: Lock, path: Path) -> list[Problem]:
                                "the other language changed; check the translation, then run "
                                f"`mlops-kit lock --translated {q.id}`", q.id, warning=True))
     out += _identity_problems(bank, lock, shown)
-    for qid in lock.questions:
-        if qid not in ids and qid not in lock.retired:
-            out.append(Problem(shown, lock.lines.get(("questions", qid), 1), 3, "MLK213",
-                               f"published id '{qid}' has no question "
-                               f"file; restore content/questions/{qid}.yaml or retire it with "
-                               f"`mlops-kit lock --retire {qid}`", qid))
+    out += _vanished(lock, "questions", set(ids), shown, "question file",
+                     "content/questions/{id}.yaml")
+    out += _vanished(lock, "glossary", {t.id for t in bank.glossary}, shown, "glossary entry",
+                     "its entry in content/glossary.yaml")
     return out
+
+
+def _vanished(lock: Lock, section: str, present: set[str], shown: str, what: str,
+              where: str) -> list[Problem]:
+    """Published ids with nothing behind them any more (MLK213): restore or retire."""
+    return [Problem(shown, lock.lines.get((section, qid), 1), 3, "MLK213",
+                    f"published id '{qid}' has no {what}; restore "
+                    f"{where.format(id=qid)} or retire it with `mlops-kit lock --retire "
+                    f"{qid}`", qid)
+            for qid in lock.section(section) if qid not in present and qid not in lock.retired]
 
 
 def _identity_problems(bank: Bank, lock: Lock, shown: str) -> list[Problem]:
@@ -205,11 +213,4 @@ def _identity_problems(bank: Bank, lock: Lock, shown: str) -> list[Problem]:
         if section == "glossary" and entry.hash != hashes:
             out.append(Problem(shown, line, 3, "MLK214", f"glossary term '{qid}' changed since "
                                "the lock was written; run `mlops-kit lock`", qid))
-    terms = {t.id for t in bank.glossary}
-    for tid in lock.glossary:
-        if tid not in terms and tid not in lock.retired:
-            out.append(Problem(shown, lock.lines.get(("glossary", tid), 1), 3, "MLK213",
-                               f"published glossary term '{tid}' is gone; restore it in "
-                               f"content/glossary.yaml or retire it with `mlops-kit lock "
-                               f"--retire {tid}`", tid))
     return out

@@ -41,14 +41,19 @@ def wait_for(predicate, timeout: float) -> float:
     raise AssertionError(f"not within {timeout} s")
 
 
-def test_serve_reloads_an_edited_question_in_both_languages(project: Path) -> None:
-    assert run_cli("lock", "--content", str(project / "content"), cwd=ROOT).returncode == 0
-    port = free_port()
-    proc = subprocess.Popen(
+def start_serve(project: Path, port: int) -> subprocess.Popen:
+    """`mlops-kit serve` on ``project``'s content, in its own process group."""
+    return subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--content", str(project / "content"),
          "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def test_serve_reloads_an_edited_question_in_both_languages(project: Path) -> None:
+    assert run_cli("lock", "--content", str(project / "content"), cwd=ROOT).returncode == 0
+    port = free_port()
+    proc = start_serve(project, port)
     try:
         base = f"http://127.0.0.1:{port}/mlops-interview-kit/"
         page_de = base + "questions/what-is-mlops/"
@@ -78,11 +83,7 @@ def test_serve_with_broken_content_shows_the_problems_and_recovers(project: Path
     good = q.read_text(encoding="utf-8")
     q.write_text(good.replace("category: basics", "category: basic"), encoding="utf-8")
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--content", str(project / "content"),
-         "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    proc = start_serve(project, port)
     try:
         base = f"http://127.0.0.1:{port}/mlops-interview-kit/"
         wait_for(lambda: "MLK203" in (fetch(base) or ""), 120)
