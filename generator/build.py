@@ -23,7 +23,7 @@ from . import lock as lockfile
 from . import markup
 from .bank import load_bank
 from .downloads import fill_sizes, write_manifest
-from .model import LANGS, Bank, Download
+from .model import LANG_ROOTS, LANGS, Bank, Download
 
 OUTPUTS = ("decks", "pdf", "site")
 # The repository: mkdocs.yml, theme overrides and templates are code, not content, so a
@@ -43,7 +43,7 @@ class Context:
 
     def site_root(self, lang: str) -> str:
         """Where a language lives on the site: German at the root, English under ``en/``."""
-        return self.site_url if lang == "de" else self.site_url + "en/"
+        return self.site_url + LANG_ROOTS[lang]
 
 
 class Progress:
@@ -149,8 +149,6 @@ def publish(staging: Path, downloads: tuple[Download, ...]) -> None:
         if page.exists():
             html = page.read_text(encoding="utf-8")
             page.write_text(fill_sizes(html, sizes), encoding="utf-8")
-
-
 
 
 

@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 LANGS: tuple[str, ...] = ("de", "en")
+# Where each language lives below the site root: the one statement of the URL layout that the
+# site, the decks and the PDFs link by.
+LANG_ROOTS: dict[str, str] = {"de": "", "en": "en/"}
 # Bump when the HTML a renderer makes of unchanged content changes in a way learners should
 # receive (e.g. a new card layout): it enters every content hash, so `mlops-kit lock` moves
 # every note's modification time forward and Anki updates the notes on re-import.

@@ -30,7 +30,6 @@ FIELDS: tuple[str, ...] = ("Id", "Question", "Category", "Difficulty", "Intent",
                            "KeyPoints", "Practice", "Answer", "FollowUps", "Table", "Diagram",
                            "Terms", "Sources", "Reviewed", "Link")
 TEMPLATE_NAME = "Recall"
-SORT_FIELD = FIELDS.index("Question")
 # The note types' own modification time. Anki replaces an imported note type's templates and
 # CSS only when this is newer than its copy: bump it (to the current Unix time) whenever a
 # template, card.css or a label they use changes (the frozen test says so).
@@ -61,7 +60,9 @@ def note_type(model_id: int, name: str, bank: Bank, lang: str,
               fields: tuple[str, ...] = FIELDS,
               templates: tuple[tuple[str, str, str], ...] = (
                   (TEMPLATE_NAME, "front.html", "back.html"),)) -> NoteType:
-    """A note type of one language: fixed fields, templates with labels from ui.yaml."""
+    """A note type of one language: fixed fields, templates with labels from ui.yaml.
+
+    Anki sorts the browser by the second field: the question, or a glossary note's term."""
     return NoteType(
         model_id, name,
         fields=[{"name": f} for f in fields],

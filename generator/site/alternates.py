@@ -12,7 +12,7 @@ import re
 from html import escape
 from pathlib import Path
 
-LANG_ROOTS = {"de": "", "en": "en/"}  # the URL layout of the two languages, in one place
+from ..model import LANG_ROOTS
 
 
 def page_url(de_root: str, lang: str, path: str) -> str:

@@ -28,9 +28,9 @@ from mkdocs.structure.files import File, Files
 from ..bank import check
 from ..diagnostics import CODES, Problem
 from ..downloads import read_manifest
-from ..model import Bank, Download
+from ..model import LANG_ROOTS, Bank, Download
 from . import alternates, html, pages, search_index
-from .alternates import LANG_ROOTS
+
 
 log = logging.getLogger("mkdocs.plugins.mlops-kit")
 

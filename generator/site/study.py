@@ -22,7 +22,7 @@ from typing import Any
 from jinja2 import Environment
 
 from .. import markup
-from ..model import Bank, Download
+from ..model import LANG_ROOTS, Bank, Download
 
 SITE = Path(__file__).resolve().parent
 GENERATOR = SITE.parent
@@ -31,7 +31,6 @@ PAGE = "study/index.md"
 MANIFEST = "study/manifest.webmanifest"
 WORKER = "sw.js"
 CARD_FORMAT = "mlops-interview-kit/cards"
-LANG_ROOT = {"de": "", "en": "en/"}  # where each language lives below the site root
 # Interface strings the browser needs besides the study_* ones.
 SHARED_UI = ("show_answer", "short_answer", "key_points", "star_structure", "category",
              "difficulty", "tags", "difficulty_1", "difficulty_2", "difficulty_3")
@@ -144,7 +143,7 @@ def service_worker(bank: Bank, downloads: list[Download]) -> str:
     assets; pages and assets met later are cached as they are fetched."""
     precache = list(_static_assets())
     pages = []
-    for lang, prefix in LANG_ROOT.items():
+    for lang, prefix in LANG_ROOTS.items():
         pages.append(f"{prefix}study/")
         # The stub index every page loads; the full one (site/search_index.py) is cached
         # when the learner first searches, not precached: a first visit stays light.
@@ -159,7 +158,7 @@ def service_worker(bank: Bank, downloads: list[Download]) -> str:
                            "title": bank.t("study_offline_title", lang),
                            "text": bank.t("study_offline_page", lang),
                            "link": bank.t("study_back_to_study", lang)}
-                    for lang, prefix in LANG_ROOT.items()},
+                    for lang, prefix in LANG_ROOTS.items()},
     }
     return _env().get_template("sw.js.j2").render(config=config)
 
