@@ -13,7 +13,6 @@ produce both languages.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,7 +31,6 @@ from ..model import LANG_ROOTS, Bank, Download
 from . import alternates, html, pages, search_index
 
 
-log = logging.getLogger("mkdocs.plugins.mlops-kit")
 
 
 class KitConfig(Config):
