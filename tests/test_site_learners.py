@@ -120,8 +120,10 @@ def test_a_printed_question_page(browser, site, tmp_path) -> None:  # noqa: F811
     p = context.new_page()
     p.goto(site + Q, wait_until="networkidle")
     p.emulate_media(media="print")
-    p.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    assert p.locator("details.mlk-answer").evaluate("d => d.open")
+    # Print opens the folds (kit.js on beforeprint); poll, in case the script attaches late.
+    p.wait_for_function("() => { window.dispatchEvent(new Event('beforeprint'));"
+                        " return document.querySelector('details.mlk-answer').open; }",
+                        timeout=10000)
     assert not p.locator(".mlk-pager").is_visible()
     pdf = p.pdf(format="A4")
     context.close()
