@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 import shutil
 import subprocess
@@ -213,13 +214,54 @@ def test_categories_link_back_to_the_site(bank: Bank, sheets: dict[str, Path]) -
             assert url in uris(sheets[file_name(lang, "a4", c.id)]), url
 
 
-def test_footer_and_page_numbers(sheets: dict[str, Path]) -> None:
+def test_footer_and_page_numbers(bank: Bank, sheets: dict[str, Path]) -> None:
+    """Each section (contents, every category, the glossary) counts its own pages, so a
+    category's pages read the same in the whole sheet and in its own."""
     reader = PdfReader(sheets[whole("de")])
-    last = len(reader.pages)
-    for i, page in enumerate(reader.pages, start=1):
-        text = page.extract_text()
-        assert "MLOps Interview Kit · CC BY-SA 4.0" in text
-        assert f"Seite {i} / {last}" in text
+    tops = [o for o in reader.outline if not isinstance(o, list)]
+    starts = [0] + [reader.get_destination_page_number(o) for o in tops] + [len(reader.pages)]
+    for first, end in itertools.pairwise(starts):
+        for i in range(first, end):
+            text = reader.pages[i].extract_text()
+            assert "MLOps Interview Kit · CC BY-SA 4.0" in text
+            assert f"Seite {i - first + 1} / {end - first}" in text, (i, text[-80:])
+    for c in bank.categories:
+        own = PdfReader(sheets[file_name("de", "a4", c.id)])
+        assert f"Seite {len(own.pages)} / {len(own.pages)}" in own.pages[-1].extract_text()
+        assert c.title["de"] in own.pages[0].extract_text()
+
+
+def test_one_layout_per_language(bank: Bank, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst lays out each language once; Letter and category sheets are those pages."""
+    import typst
+
+    calls = []
+    real = typst.Compiler
+
+    class Counting:
+        def __init__(self, *args, **kwargs):
+            self.inner = real(*args, **kwargs)
+
+        def compile(self, *args, **kwargs):
+            calls.append(1)
+            return self.inner.compile(*args, **kwargs)
+
+    monkeypatch.setattr("generator.pdf.typst.Compiler", Counting)
+    written = {p.name: p for p in build(bank, tmp_path, context())}
+    assert len(calls) == len(LANGS)
+    for lang in LANGS:
+        a4 = PdfReader(written[file_name(lang, "a4")])
+        letter = PdfReader(written[file_name(lang, "letter")])
+        assert len(a4.pages) == len(letter.pages)
+        for x, y in zip(a4.pages, letter.pages, strict=True):  # the same drawing in another window
+            assert x.get_contents().get_data() == y.get_contents().get_data()
+        whole_pages = [p.extract_text() for p in a4.pages]
+        for c in bank.categories:
+            own = [p.extract_text() for p in PdfReader(written[file_name(lang, "a4",
+                                                                          c.id)]).pages]
+            start = whole_pages.index(own[0])
+            assert whole_pages[start:start + len(own)] == own, c.id
 
 
 def test_same_content_gives_identical_bytes(bank: Bank, sheets: dict[str, Path],
@@ -245,7 +287,8 @@ def specials_bank(tmp_path: Path) -> Bank:
 
 def test_typst_specials_print_literally(tmp_path: Path) -> None:
     build(specials_bank(tmp_path), tmp_path, context())
-    text = " ".join(PdfReader(tmp_path / whole("en")).pages[0].extract_text().split())
+    pages = PdfReader(tmp_path / whole("en")).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
     for literal in ("${{ github.sha }}", "#tag", "$x$", "@user", "<script>", "2 * 3 _ under",
                     "# @user x ` y [x] ~ \\ 1. ...", "<script>alert(1)</script>",
                     "a lone ` tick", "snake_case_name", "<b> ~50% of #x @ $1"):
@@ -296,6 +339,9 @@ def test_sheets_print_cleanly(bank: Bank, sheets: dict[str, Path]) -> None:
         for paper in PAPERS:
             path = sheets[file_name(lang, paper)]
             runs = text_runs(path)
+            box = PdfReader(path).pages[0].mediabox  # a Letter window may not start at 0
+            left, bottom = float(box.left) / 72 * 25.4, float(box.bottom) / 72 * 25.4
+            runs = [(n, size, x - left, y - bottom, t) for n, size, x, y, t in runs]
             chars: dict[float, int] = {}
             for _, size, _, _, text in runs:
                 chars[round(size, 1)] = chars.get(round(size, 1), 0) + len(text)
