@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import multiprocessing
+import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from .downloads import fill_sizes, write_manifest
 from .model import LANG_ROOTS, LANGS, Bank, Download
 
 OUTPUTS = ("decks", "pdf", "site")
+BACKGROUND = ("decks", "pdf")  # built beside the site
 # The repository: mkdocs.yml, theme overrides and templates are code, not content, so a
 # content folder elsewhere (tests, forks) is still rendered with this project's config.
 REPO = Path(__file__).resolve().parent.parent  # decks and PDFs first: the site links to them
@@ -103,18 +106,21 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        # Typst lays out PDFs outside the GIL, so they are built in a thread while the
-        # site (pure Python) builds; the site only needs their names, known up front.
-        with ThreadPoolExecutor(max_workers=1) as background:
+        # Decks and PDFs build in a forked process while the site builds here, on the
+        # other core: in a thread their Python work (cards, sheet data, page copies) would
+        # contend with the site's for the GIL. The site only needs their file names, known
+        # up front. Forked before any thread starts, once the Markdown cache is filled.
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=fork) as background:
             pending = []
-            for name, module in chosen.items():
+            for name in chosen:
                 target = staging / name
                 target.mkdir()
-                job = _timed(progress, name, module.build, bank, target, ctx)
-                if name == "pdf" and "site" in chosen:
-                    pending.append(background.submit(job))
+                if name in BACKGROUND and "site" in chosen:
+                    pending.append(background.submit(_render_beside_site, progress, name,
+                                                     bank, target, ctx))
                 else:
-                    job()
+                    _render(progress, name, bank, target, ctx)
             for future in pending:
                 future.result()  # re-raises a renderer's error here
         if "site" in chosen:
@@ -126,12 +132,19 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     return bank
 
 
-def _timed(progress: Progress, name: str, render: Callable[[Bank, Path, Context], None],
-           bank: Bank, target: Path, ctx: Context) -> Callable[[], None]:
-    def job() -> None:
-        with progress.step(name):
-            render(bank, target, ctx)
-    return job
+def _render_beside_site(progress: Progress, name: str, bank: Bank, target: Path,
+                        ctx: Context) -> None:
+    """Render in the background process on one core: Typst would otherwise lay out on
+    both and slow the site, the longest step. Set in the child only, before Typst starts
+    its thread pool; `mlops-kit build --only pdf` still lays out on every core."""
+    os.environ["RAYON_NUM_THREADS"] = "1"
+    _render(progress, name, bank, target, ctx)
+
+
+def _render(progress: Progress, name: str, bank: Bank, target: Path, ctx: Context) -> None:
+    """Run one renderer into ``target`` (module level: the PDF job runs in a child)."""
+    with progress.step(name):
+        renderers((name,))[name].build(bank, target, ctx)
 
 
 def publish(staging: Path, downloads: tuple[Download, ...]) -> None:
