@@ -93,14 +93,21 @@ def run(cmd: list[str], env: dict[str, str] | None = None,
 
 
 def peak_rss(cmd: list[str], env: dict[str, str]) -> float:
-    """Peak resident memory (MiB) of a child process, via GNU time when available."""
-    gnu_time = shutil.which("time") or "/usr/bin/time"
-    if not Path(gnu_time).exists():
-        return float("nan")
-    proc = subprocess.run([gnu_time, "-f", "%M", *cmd], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **env})
-    last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "nan"
-    return float(last) / 1024 if last.isdigit() else float("nan")
+    """Peak resident memory (MiB) of a build, its child processes included (decks and
+    PDFs build in a forked child beside the site): their sum, sampled every 20 ms."""
+    import psutil
+
+    proc = psutil.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:  # a child ended between listing and reading it
+            pass
+        time.sleep(0.02)
+    return peak / 2**20
 
 
 BARE_CONFIG = """\
@@ -156,6 +163,10 @@ def measure(size: int, runs: int) -> dict[str, float]:
                 samples.setdefault(name, []).append(seconds)
         for name, values in samples.items():
             row[name] = statistics.median(values)
+        # The sheets alone, with every core (beside the site they get one).
+        pdf_steps: dict[str, float] = {}
+        run([*build, "--only", "pdf", "--out", str(work / "pdf-only")], env, pdf_steps)
+        row["pdf_alone"] = pdf_steps.get("pdf", float("nan"))
         row["bare_mkdocs"] = statistics.median(bare_mkdocs(content, work) for _ in range(runs))
         row["peak_mib"] = peak_rss(build, env)
         site = Path(out) / "site"
@@ -186,11 +197,13 @@ def main() -> None:
         runs = args.runs if size <= 500 else max(1, args.runs - 1)
         print(f"measuring {size} questions ({runs} runs)...", file=sys.stderr)
         rows.append(measure(size, runs))
-    cols = ["size", "validate", "markdown", "decks", "pdf", "site", "total", "cold"]
-    print("| questions | validate s | markdown s | decks s | PDFs s (beside site) | site s "
+    cols = ["size", "validate", "markdown", "decks", "pdf", "pdf_alone", "site", "total",
+            "cold"]
+    print("| questions | validate s | markdown s | decks s | PDFs s (beside site) "
+          "| PDFs s (alone) | site s "
           "| total s | cold total s | bare mkdocs s | total / bare | peak MiB | site MiB "
           "| search index KiB (gzip, de) | study data KiB (gzip, de) |")
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 15)
     for r in rows:
         cells = [f"{int(r['size'])}"] + [f"{r.get(c, 0.0):.2f}" for c in cols[1:]]
         cells += [f"{r['bare_mkdocs']:.2f}", f"{r['total'] / r['bare_mkdocs']:.2f}",
