@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from generator.build import Context
 
 TEMPLATE = Path(__file__).with_name("sheet.typ")
-PAPERS: dict[str, str] = {"a4": "a4", "letter": "us-letter"}  # file name part -> Typst paper
+PAPERS = ("a4", "letter")  # file name parts; Typst lays out A4 only (see derive.py)
 AUTHOR = "MLOps Interview Kit contributors"
 # Points per SVG pixel at which D2's 16 px labels print at 7 pt: the widest a diagram is
 # placed (a narrower column shrinks it, never below 6 pt: rule MLK223 in validation).
