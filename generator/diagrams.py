@@ -144,10 +144,14 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MLOPS_KIT_CACHE", ".cache")) / "d2"
 
 
+def _cached(source: str, variant: str) -> Path:
+    key = hashlib.sha256(f"{_D2_VERSION_SALT}\0{variant}\0{source}".encode()).hexdigest()[:24]
+    return cache_dir() / f"{key}.svg"
+
+
 def render(source: str, variant: str = "light") -> Svg:
     """Compile D2 ``source`` to an SVG (cached)."""
-    key = hashlib.sha256(f"{_D2_VERSION_SALT}\0{variant}\0{source}".encode()).hexdigest()[:24]
-    cached = cache_dir() / f"{key}.svg"
+    cached = _cached(source, variant)
     if cached.exists():
         return _value(cached.read_text(encoding="utf-8"))
     svg = _compile(_theme(variant) + source, VARIANTS[variant])
@@ -211,7 +215,9 @@ def prefetch(jobs: list[tuple[str, str]]) -> None:  # (source, variant) pairs
         with contextlib.suppress(DiagramError):
             render(*job)
 
-    todo = list(dict.fromkeys(jobs))
+    # Only what is not cached yet: reading a cached picture takes no subprocess, and threads
+    # reading files would only take turns at the interpreter lock.
+    todo = [job for job in dict.fromkeys(jobs) if not _cached(*job).exists()]
     if len(todo) > 1:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             list(pool.map(one, todo))

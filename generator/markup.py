@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import escape
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+# The libraries are imported where first used: ``validate`` with a warm cache needs none of
+# them, and their imports are a fifth of its start-up.
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from pygments.formatters import HtmlFormatter
 
 # Raw HTML a contributor may write inside Markdown; anything else is reported (MLK210).
 INLINE_HTML_ALLOWED = {"br", "kbd", "sub", "sup", "abbr"}
@@ -42,6 +42,8 @@ ALLOWED_ATTRIBUTES = {
 
 def sanitise(html: str) -> str:
     """Clean HTML against the project's allow-list; external links get ``rel=noopener``."""
+    import nh3
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -67,25 +69,36 @@ def _fence(self, tokens: list[Token], idx: int, _options, _env) -> str:
 
 @lru_cache(maxsize=64)
 def _lexer(lang: str):
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(lang) if lang else None
     except ClassNotFound:
         return None
 
 
-# Pygments emits the same classes Material for MkDocs styles for its own code blocks.
-_FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    """Pygments emits the same classes Material for MkDocs styles for its own code blocks."""
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(cssclass="highlight", wrapcode=True)
 
 
 def _highlight(code: str, lang: str) -> str:
+    from pygments import highlight
+
     lexer = _lexer(lang)
     if lexer is None:
         return f'<div class="highlight"><pre><code>{escape(code)}</code></pre></div>'
-    return highlight(code, lexer, _FORMATTER)
+    return highlight(code, lexer, _formatter())
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.add_render_rule("fence", _fence)
     md.add_render_rule("heading_open", _heading)
