@@ -7,16 +7,20 @@ contributor fixes a whole batch in one go.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-from . import diagrams, schema
 from . import lock as lockfile
-from .diagnostics import ContentError, Problem
-from .loader import Document, load
+from . import memo, schema
+from .diagnostics import ContentError, PathNames, Problem
+from .filecheck import check_files
+from .loader import Document
 from .model import (
-    LANGS,
     Bank,
     Question,
     Term,
@@ -69,8 +73,9 @@ def _schemas(root: Path) -> Path:
     return root / "schema"
 
 
-def _load_checked(path: Path, schema_name: str, problems: list[Problem]) -> Document | None:
-    doc, found = load(path)
+def _load_checked(path: Path, schema_name: str, problems: list[Problem], store: memo.Store,
+                  names: PathNames) -> Document | None:
+    doc, found = memo.load(path, store, names(path))
     problems.extend(found)
     if doc is None or found:
         return None
@@ -99,15 +104,42 @@ def _with_backlinks(questions: list[Question]) -> list[Question]:
 
 
 def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
-          today: date | None = None) -> tuple[Bank | None, list[Problem]]:
+          today: date | None = None, cache: bool = True) -> tuple[Bank | None, list[Problem]]:
     """Validate everything under ``root``. Returns the bank (None on errors) and problems.
 
-    ``today`` fixes the date review ages are measured against (tests pass one)."""
-    today = today or date.today()
+    ``today`` fixes the date review ages are measured against (tests pass one). ``cache``
+    lets unchanged files answer from the validation cache (:mod:`generator.memo`); the
+    results are the same either way."""
+    store = memo.Store.for_root(root, cache)
+    with _collector_paused():
+        result = _check(root, check_diagrams, check_lock, today or date.today(), store)
+    store.save()
+    return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a bank is read: the run builds hundreds of
+    thousands of long-lived containers (data, positions, Markdown tokens) and almost no
+    garbage cycles, and CPython 3.11 would rescan them all again and again (a third of a
+    warm run at 2,000 questions). Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(root: Path, check_diagrams: bool, check_lock: bool, today: date,
+           store: memo.Store) -> tuple[Bank | None, list[Problem]]:
+    names = PathNames()
     problems: list[Problem] = []
-    cats_doc = _load_checked(root / "categories.yaml", "categories.schema.json", problems)
-    tags_doc = _load_checked(root / "tags.yaml", "tags.schema.json", problems)
-    ui_doc = _load_checked(root / "ui.yaml", "ui.schema.json", problems)
+    cats_doc = _load_checked(root / "categories.yaml", "categories.schema.json", problems,
+                             store, names)
+    tags_doc = _load_checked(root / "tags.yaml", "tags.schema.json", problems, store, names)
+    ui_doc = _load_checked(root / "ui.yaml", "ui.schema.json", problems, store, names)
     categories = [category_from(c) for c in cats_doc.data["categories"]] if cats_doc else []
     cat_ids = {c.id for c in categories}
     tags = dict(tags_doc.data["tags"]) if tags_doc else {}
@@ -129,23 +161,27 @@ def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
     first_file: dict[str, str] = {}
     qdocs: list[Document] = []
     paths = sorted((root / "questions").glob("*.yaml"))
-    docs = [doc for path in paths
-            if (doc := _load_checked(path, "question.schema.json", problems)) is not None]
-    parsed = [(doc, question_from(doc.data, doc.path)) for doc in docs]
-    if check_diagrams:  # compile every diagram up front, in parallel (cached by content)
-        diagrams.prefetch([(diagrams.layout_source(q.diagram, lang, layout), "light")
-                           for _, q in parsed if q.diagram for lang in LANGS
-                           for layout in ("wide", "narrow")])
+    checked = check_files(paths, _schemas(root) / "question.schema.json", check_diagrams,
+                          store, names)
+    parsed = []
+    keys: dict[Path | None, str] = {}  # question file -> its cache key
+    for c in checked:
+        problems += c.problems
+        if c.doc is not None and c.own is not None:
+            parsed.append((c.doc, question_from(c.doc.data, c.doc.path), c.own))
+            keys[c.doc.path] = c.key
+    tag_ids = set(tags)
     # The file named after its id is the original: a copy is the one blamed for the clash.
-    for doc, q in sorted(parsed, key=lambda dq: (dq[0].path.stem != dq[1].id, dq[0].path)):
+    for doc, q, own in sorted(parsed, key=lambda dq: (dq[0].path.stem != dq[1].id,
+                                                      dq[0].path)):
         qid = q.id
         if qid in first_file:
             problems.append(doc.problem(("id",), "MLK201", f"id '{qid}' is already used by "
                                         f"{first_file[qid]}; ids must be unique"))
             continue
         first_file[qid] = doc.shown
-        found = question_rules(doc, q, cat_ids, set(tags), check_diagrams, today) if cats_doc and \
-            tags_doc else []
+        found = question_rules(doc, q, cat_ids, tag_ids, check_diagrams, today, own) \
+            if cats_doc and tags_doc else []
         problems += found
         qdocs.append(doc)
         if not any(not p.warning for p in found):
@@ -159,7 +195,7 @@ def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
 
     pages = {}
     for path in sorted((root / "pages").glob("*.yaml")):
-        doc = _load_checked(path, "page.schema.json", problems)
+        doc = _load_checked(path, "page.schema.json", problems, store, names)
         if doc is not None:
             found = page_rules(doc)
             problems += found
@@ -168,9 +204,13 @@ def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
 
     glossary: list[Term] = []
     if (root / "glossary.yaml").exists():
-        gdoc = _load_checked(root / "glossary.yaml", "glossary.schema.json", problems)
+        gdoc = _load_checked(root / "glossary.yaml", "glossary.schema.json", problems, store,
+                             names)
         if gdoc is not None:
-            found = glossary_rules(gdoc, all_ids)
+            # Its rules read the question ids too; the file and the ids name the entry.
+            found = memo.problems_for(store, ("glossary", gdoc.shown, gdoc.text,
+                                              *sorted(all_ids)),
+                                      partial(glossary_rules, gdoc, all_ids))
             problems += found
             glossary = sorted((term_from(t) for t in gdoc.data["terms"]), key=lambda t: t.id)
     questions = _with_backlinks(questions)
@@ -185,8 +225,10 @@ def check(root: Path, *, check_diagrams: bool = True, check_lock: bool = True,
     bank = Bank(root, categories, tags, questions, pages, ui, glossary)
     if check_lock and not any(not p.warning for p in problems):
         path = lockfile.lock_path(root)
-        lock, found = lockfile.read(path)
-        problems += found or lockfile.problems(bank, lock, path)
+        lock, found = lockfile.read(path, store)
+        problems += found or lockfile.problems(
+            bank, lock, path, memo.content_hashes(store, [(q, keys[q.path]) for q in questions]),
+            names)
     if any(not p.warning for p in problems):
         return None, problems
     return bank, problems

@@ -18,7 +18,7 @@ def _content(args: argparse.Namespace) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    bank, problems = check(_content(args))
+    bank, problems = check(_content(args), cache=not args.no_cache)
     report(problems, sys.stderr)
     errors = [p for p in problems if not p.warning]
     warnings = len(problems) - len(errors)
@@ -134,6 +134,9 @@ def parser() -> argparse.ArgumentParser:
 
     v = with_content(sub.add_parser("validate", help="check every content file"))
     v.add_argument("--strict", action="store_true", help="fail on warnings too")
+    v.add_argument("--no-cache", action="store_true",
+                   help="check every file afresh, leaving the validation cache as it is "
+                   "(same results, slower)")
     v.set_defaults(func=cmd_validate)
 
     b = with_content(sub.add_parser("build", help="build site, decks and PDFs"))

@@ -101,6 +101,39 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+class PathNames:
+    """:func:`display_path` for the many files of a few folders, for one validation run.
+
+    Resolving a path asks the system about every folder above it; here each folder is
+    resolved once, and a file only once more when it is itself a symbolic link. The result
+    is exactly :func:`display_path`'s (a file name that is not a link resolves to itself)."""
+
+    def __init__(self) -> None:
+        self._cwd = Path.cwd().resolve()
+        self._folders: dict[Path, str | None] = {}  # folder -> its display path, if below cwd
+        self._files: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        shown = self._files.get(path)
+        if shown is None:
+            shown = self._files[path] = self._shown(path)
+        return shown
+
+    def _shown(self, path: Path) -> str:
+        if path.name in ("", ".", "..") or os.path.islink(path):
+            return display_path(path)
+        if path.parent not in self._folders:
+            try:
+                shown = str(path.parent.resolve().relative_to(self._cwd))
+            except ValueError:
+                shown = None
+            self._folders[path.parent] = shown
+        folder = self._folders[path.parent]
+        if folder is None:
+            return str(path)
+        return path.name if folder == "." else f"{folder}{os.sep}{path.name}"
+
+
 def report(problems: list[Problem], stream) -> None:
     """Print problems sorted by file and line, plus GitHub annotations inside Actions."""
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"

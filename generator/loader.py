@@ -8,6 +8,7 @@ custom tags such as ``!!python/object`` and anchors/aliases (the "billion laughs
 
 from __future__ import annotations
 
+import marshal
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +31,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -44,6 +46,30 @@ class Document:
     text: str = ""
     positions: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    # display_path(path), worked out once: every problem of the file names it.
+    display: str | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def kept(cls, path: Path, data: Any, raw: bytes, packed: bytes, display: str) -> Document:
+        """A document read back from the validation cache whose text (``raw``, UTF-8) and
+        positions (``packed``, :mod:`marshal` data) are unpacked on first use: most files
+        of a run have no problem to locate, and unpacking is half the cost of an entry."""
+        doc = cls.__new__(cls)
+        doc.path, doc.data, doc.display = path, data, display
+        doc.__dict__["_kept"] = (raw, packed)
+        return doc
+
+    def __getattr__(self, name: str) -> Any:
+        """Unpack a :meth:`kept` document when its text or positions are first read."""
+        kept = self.__dict__.pop("_kept", None)
+        if kept is None or name not in ("text", "positions", "key_positions"):
+            if kept is not None:
+                self.__dict__["_kept"] = kept
+            raise AttributeError(name)
+        raw, packed = kept
+        self.text = raw.decode("utf-8")
+        self.positions, self.key_positions = marshal.loads(packed)
+        return self.__dict__[name]
 
     @cached_property
     def lines(self) -> list[str]:
@@ -52,7 +78,10 @@ class Document:
 
     @property
     def shown(self) -> str:
-        return display_path(self.path)
+        """The path as problems name it (resolving a path costs system calls: once)."""
+        if self.display is None:
+            self.display = display_path(self.path)
+        return self.display
 
     def locate(self, pointer: Pointer, key: bool = False) -> tuple[int, int]:
         """Position of the node at ``pointer``, or of its nearest existing parent."""
@@ -134,6 +163,8 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _TIMESTAMP:
             return node.value  # dates stay text: the schema decides what they mean
+        if node.tag == _STR:  # most scalars: the constructor would return the text as is
+            return node.value
         if node.tag not in _PLAIN_TAGS:
             self._at(node, "MLK008", f"YAML tag {node.tag!r} is not allowed; content is "
                      "plain text, numbers and lists")
@@ -188,19 +219,31 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
     return Problem(shown, line, col, "MLK001", f"YAML syntax error: {problem}{hint}")
 
 
-def load(path: Path) -> tuple[Document | None, list[Problem]]:
-    """Load one YAML file. Returns the document (None if unreadable) and its problems."""
-    shown = display_path(path)
-    problems: list[Problem] = []
+def load(path: Path, shown: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """Load one YAML file. Returns the document (None if unreadable) and its problems.
+
+    ``shown`` is the path as problems name it, when the caller knows it already."""
+    shown = display_path(path) if shown is None else shown
     if not path.is_file():
         return None, [Problem(shown, 1, 1, "MLK010", "file is missing; create it (see "
                               "CONTRIBUTING.md for its shape)")]
     size = path.stat().st_size
     if size > MAX_BYTES:
-        problems.append(Problem(shown, 1, 1, "MLK007", f"file is {size // 1024} KiB; the limit "
-                                f"is {MAX_BYTES // 1024} KiB: split it or shorten it"))
-        return None, problems
-    text = _decode(path.read_bytes(), shown, problems)
+        return None, [_too_large(shown, size)]
+    return parse(path, path.read_bytes(), shown)
+
+
+def _too_large(shown: str, size: int) -> Problem:
+    return Problem(shown, 1, 1, "MLK007", f"file is {size // 1024} KiB; the limit is "
+                   f"{MAX_BYTES // 1024} KiB: split it or shorten it")
+
+
+def parse(path: Path, raw: bytes, shown: str) -> tuple[Document | None, list[Problem]]:
+    """:func:`load` for bytes already read (the validation cache hashes them first)."""
+    problems: list[Problem] = []
+    if len(raw) > MAX_BYTES:
+        return None, [_too_large(shown, len(raw))]
+    text = _decode(raw, shown, problems)
     if text is None:
         return None, problems
     try:
@@ -209,7 +252,7 @@ def load(path: Path) -> tuple[Document | None, list[Problem]]:
         return None, [_syntax_problem(exc, text, shown)]
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
         return None, [Problem(shown, 1, 1, "MLK001", f"YAML syntax error: {exc}")]
-    doc = Document(path, None, text)
+    doc = Document(path, None, text, display=shown)
     if node is None:
         problems.append(Problem(shown, 1, 1, "MLK006", "file is empty; add content or "
                                 "delete the file"))

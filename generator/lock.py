@@ -18,8 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Problem, display_path
-from .loader import load
+from . import memo
+from .diagnostics import PathNames, Problem, display_path
+from .memo import Store
 from .model import LANGS, Bank
 
 GUID_NAMESPACE = "mlops-interview-kit"
@@ -71,11 +72,12 @@ def lock_path(content_root: Path) -> Path:
     return content_root.parent / "decks" / "notes.lock.yaml"
 
 
-def read(path: Path) -> tuple[Lock, list[Problem]]:
-    """Read the lock (an absent lock is empty: nothing published yet)."""
+def read(path: Path, store: Store | None = None) -> tuple[Lock, list[Problem]]:
+    """Read the lock (an absent lock is empty: nothing published yet). It grows with the
+    bank: validation keeps its parse in the validation cache (``store``)."""
     if not path.exists():
         return Lock(), []
-    doc, problems = load(path)
+    doc, problems = memo.load(path, store or Store(None), display_path(path))
     if doc is None or problems:
         return Lock(), problems
     data = doc.data or {}
@@ -111,10 +113,13 @@ def write(path: Path, lock: Lock) -> None:
     tmp.replace(path)
 
 
-def _hashed(bank: Bank) -> list[tuple[str, str, dict[str, str]]]:
-    """(section, id, hash per language) of every note the decks publish."""
-    return ([("questions", q.id, {lang: q.content_hash(lang) for lang in LANGS})
-             for q in bank.questions]
+def _hashed(bank: Bank, known: dict[str, dict[str, str]] | None = None
+            ) -> list[tuple[str, str, dict[str, str]]]:
+    """(section, id, hash per language) of every note the decks publish; ``known`` holds
+    questions' hashes already worked out (the validation cache keeps them)."""
+    known = known or {}
+    return ([("questions", q.id, known.get(q.id)
+              or {lang: q.content_hash(lang) for lang in LANGS}) for q in bank.questions]
             + [("glossary", t.id, {lang: t.content_hash(lang) for lang in LANGS})
                for t in bank.glossary])
 
@@ -146,13 +151,21 @@ def refresh(bank: Bank, lock: Lock, now: int | None = None) -> list[str]:
     return changes
 
 
-def problems(bank: Bank, lock: Lock, path: Path) -> list[Problem]:
-    """Lock checks: stale hashes, vanished or reused ids, stale translations (warnings)."""
+def problems(bank: Bank, lock: Lock, path: Path,
+             hashes: dict[str, dict[str, str]] | None = None,
+             names: PathNames | None = None) -> list[Problem]:
+    """Lock checks: stale hashes, vanished or reused ids, stale translations (warnings).
+
+    ``hashes``: questions' content hashes by id, when known (see :func:`_hashed`);
+    ``names``: the display paths of this run, when it has worked them out already."""
     shown = display_path(path)
+    names = names or PathNames()
     out: list[Problem] = []
     ids = {q.id: q for q in bank.questions}
+    hashed = _hashed(bank, hashes)  # each hash once: both checks below compare it
+    by_id = {qid: h for section, qid, h in hashed if section == "questions"}
     for q in bank.questions:
-        where = display_path(q.path) if q.path else shown
+        where = names(q.path) if q.path else shown
         if q.id in lock.retired:
             out.append(Problem(where, 1, 1, "MLK212", f"id '{q.id}' was retired on "
                                f"{lock.retired[q.id]} and may never be reused; choose a new id",
@@ -163,7 +176,7 @@ def problems(bank: Bank, lock: Lock, path: Path) -> list[Problem]:
             out.append(Problem(where, 1, 1, "MLK214", "new question is not in the lock yet; "
                                "run `mlops-kit lock` and commit decks/notes.lock.yaml", q.id))
             continue
-        changed = [lang for lang in LANGS if entry.hash.get(lang) != q.content_hash(lang)]
+        changed = [lang for lang in LANGS if entry.hash.get(lang) != by_id[q.id][lang]]
         if changed:
             out.append(Problem(where, 1, 1, "MLK214", f"content ({', '.join(changed)}) changed "
                                "since the lock was written; run `mlops-kit lock` and commit "
@@ -172,7 +185,7 @@ def problems(bank: Bank, lock: Lock, path: Path) -> list[Problem]:
             out.append(Problem(where, 1, 1, "MLK215", f"the {lang} text was not updated when "
                                "the other language changed; check the translation, then run "
                                f"`mlops-kit lock --translated {q.id}`", q.id, warning=True))
-    out += _identity_problems(bank, lock, shown)
+    out += _identity_problems(hashed, lock, shown)
     out += _vanished(lock, "questions", set(ids), shown, "question file",
                      "content/questions/{id}.yaml")
     out += _vanished(lock, "glossary", {t.id for t in bank.glossary}, shown, "glossary entry",
@@ -190,12 +203,13 @@ def _vanished(lock: Lock, section: str, present: set[str], shown: str, what: str
             for qid in lock.section(section) if qid not in present and qid not in lock.retired]
 
 
-def _identity_problems(bank: Bank, lock: Lock, shown: str) -> list[Problem]:
+def _identity_problems(hashed: list[tuple[str, str, dict[str, str]]], lock: Lock,
+                       shown: str) -> list[Problem]:
     """A stored GUID must be the derived one: a hand-edited GUID would make every phone
     import the note as new, a duplicate beside the learner's reviewed card. Glossary entries
     in the lock that no longer exist, or are new, follow the same rules as questions."""
     out: list[Problem] = []
-    for section, qid, hashes in _hashed(bank):
+    for section, qid, hashes in hashed:
         entry = lock.section(section).get(qid)
         line = lock.lines.get((section, qid), 1)
         if entry is None:

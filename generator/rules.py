@@ -34,14 +34,26 @@ def markdown_problems(doc: Document, pointer: tuple, text: str) -> list[Problem]
     return out
 
 
+# A question file's own problems, in three runs: what comes before, between and after the
+# problems that need other files or the date (see :func:`question_rules` for the order).
+FileRules = tuple[list[Problem], list[Problem], list[Problem]]
+
+
 def question_rules(doc: Document, q: Question, categories: set[str], tags: set[str],
-                    check_diagrams: bool, today: date) -> list[Problem]:
+                   check_diagrams: bool, today: date, own: FileRules | None = None
+                   ) -> list[Problem]:
+    """Every rule of one question file. ``own`` is :func:`file_rules` of this file when
+    already known (the validation cache keeps it): only the rules that read
+    ``categories``, ``tags`` or ``today`` run again."""
+    head, body, tail = file_rules(doc, q, check_diagrams) if own is None else own
+    return head + context_rules(doc, categories, tags) + body + _review_rules(doc, q, today) \
+        + tail
+
+
+def context_rules(doc: Document, categories: set[str], tags: set[str]) -> list[Problem]:
+    """The rules that read other files: the category and the tags must exist."""
     d = doc.data
-    qid = d["id"]
     out: list[Problem] = []
-    if qid != doc.path.stem:
-        out.append(doc.problem(("id",), "MLK202", f"id '{qid}' does not match the file name "
-                               f"'{doc.path.name}'; rename the file or fix the id"))
     if d["category"] not in categories:
         out.append(doc.problem(("category",), "MLK203", f"unknown category '{d['category']}'; "
                                f"use one of {', '.join(sorted(categories))} or add it to "
@@ -52,6 +64,19 @@ def question_rules(doc: Document, q: Question, categories: set[str], tags: set[s
             hint = f"did you mean '{near[0]}'? Otherwise add" if near else "add"
             out.append(doc.problem(("tags", i), "MLK204", f"unknown tag '{tag}'; {hint} it to "
                                    "content/tags.yaml or use an existing tag"))
+    return out
+
+
+def file_rules(doc: Document, q: Question, check_diagrams: bool) -> FileRules:
+    """The rules that read nothing but this file (and its diagrams' D2 output), so their
+    result depends on the file's bytes alone and may be kept between runs."""
+    d = doc.data
+    qid = d["id"]
+    head: list[Problem] = []
+    if qid != doc.path.stem:
+        head.append(doc.problem(("id",), "MLK202", f"id '{qid}' does not match the file name "
+                                f"'{doc.path.name}'; rename the file or fix the id"))
+    out: list[Problem] = []
     for i, rel in enumerate(d.get("related", [])):
         if rel == qid:
             out.append(doc.problem(("related", i), "MLK216", "a question cannot be related to "
@@ -90,10 +115,8 @@ def question_rules(doc: Document, q: Question, categories: set[str], tags: set[s
                 out += markdown_problems(doc, pointer, text)
     out += _short_answer_rules(doc, q)
     out += _practice_rules(doc, q)
-    out += _review_rules(doc, q, today)
-    if q.diagram and check_diagrams:
-        out += _diagram_rules(doc, q)
-    return out
+    tail = _diagram_rules(doc, q) if q.diagram and check_diagrams else []
+    return head, out, tail
 
 
 def _short_answer_rules(doc: Document, q: Question) -> list[Problem]:
