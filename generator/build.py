@@ -29,6 +29,7 @@ from .model import LANG_ROOTS, LANGS, Bank, Download
 
 OUTPUTS = ("decks", "pdf", "site")
 BACKGROUND = ("decks", "pdf")  # built beside the site
+ENGLISH = "site-en"  # staging folder of the English site until it moves into site/en
 # The repository: mkdocs.yml, theme overrides and templates are code, not content, so a
 # content folder elsewhere (tests, forks) is still rendered with this project's config.
 REPO = Path(__file__).resolve().parent.parent  # decks and PDFs first: the site links to them
@@ -106,24 +107,35 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        # Decks and PDFs build in a forked process while the site builds here, on the
-        # other core: in a thread their Python work (cards, sheet data, page copies) would
-        # contend with the site's for the GIL. The site only needs their file names, known
-        # up front. Forked before any thread starts, once the Markdown cache is filled.
+        # Decks, PDFs and the English site build in forked processes while the German
+        # site builds here: both cores work, and the workers' Python (cards, sheet data,
+        # a whole MkDocs build) does not contend with this process for the GIL. The site
+        # only needs the download names, known up front. Forked before any thread starts,
+        # once the Markdown cache is filled; English first, so decks and PDFs share the
+        # other worker.
         fork = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=1, mp_context=fork) as background:
+        with ProcessPoolExecutor(max_workers=2, mp_context=fork) as background:
             pending = []
+            beside = "site" in chosen
             for name in chosen:
-                target = staging / name
-                target.mkdir()
-                if name in BACKGROUND and "site" in chosen:
+                (staging / name).mkdir()
+            if beside:
+                pending.append(background.submit(_site_language, progress, "en", bank,
+                                                 staging / ENGLISH, ctx))
+            for name in chosen:
+                if beside and name in BACKGROUND:
                     pending.append(background.submit(_render_beside_site, progress, name,
-                                                     bank, target, ctx))
-                else:
-                    _render(progress, name, bank, target, ctx)
+                                                     bank, staging / name, ctx))
+            for name in chosen:
+                if name == "site":
+                    _site_language(progress, "de", bank, staging / name, ctx)
+                elif not (beside and name in BACKGROUND):
+                    _render(progress, name, bank, staging / name, ctx)
             for future in pending:
                 future.result()  # re-raises a renderer's error here
         if "site" in chosen:
+            site_module = chosen["site"]
+            site_module.join(staging / "site", staging / ENGLISH, ctx.site_url)
             publish(staging, downloads)
         write_manifest(staging, downloads)
         _swap(staging, out)
@@ -139,6 +151,13 @@ def _render_beside_site(progress: Progress, name: str, bank: Bank, target: Path,
     its thread pool; `mlops-kit build --only pdf` still lays out on every core."""
     os.environ["RAYON_NUM_THREADS"] = "1"
     _render(progress, name, bank, target, ctx)
+
+
+def _site_language(progress: Progress, lang: str, bank: Bank, target: Path,
+                   ctx: Context) -> None:
+    """Build one language of the site (module level: English builds in a child)."""
+    with progress.step(f"site {lang}"):
+        renderers(("site",))["site"].build_language(bank, target, ctx, lang)
 
 
 def _render(progress: Progress, name: str, bank: Bank, target: Path, ctx: Context) -> None:

@@ -68,7 +68,10 @@ def watched(browser, site: str) -> Iterator[Watched]:
 def search(w: Watched, term: str) -> list[str]:
     w.page.locator("label.md-search__icon, .md-search__input").first.click()
     field = w.page.locator("input.md-search__input")
-    field.press_sequentially(term, delay=30)
+    # The whole term at once, then a key (Material queries on key events): typed letter by
+    # letter, an early prefix's results ("modell") could still be showing when read.
+    field.fill(term)
+    field.press("End")
     w.page.wait_for_selector(".md-search-result__meta:not(:empty)")
     # The first search fetches the full index (pages load only a stub): give it time.
     with contextlib.suppress(Exception):

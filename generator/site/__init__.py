@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from ..build import REPO
-from ..model import Bank
+from ..model import LANG_ROOTS, Bank
+from . import alternates
 
 CONFIG = "mkdocs.yml"
 PLUGIN = "mlops-kit"
@@ -46,7 +47,26 @@ def _log_to_stderr(level: int, quiet: bool = False) -> None:
 
 
 def build(bank: Bank, out: Path, ctx) -> None:  # ctx: build.Context (import would cycle)
-    """Build both languages into ``out`` (German at the root, English in ``out/en``)."""
+    """Build both languages into ``out``, one after the other (German at the root, English
+    in ``out/en``), as plain ``mkdocs build`` does."""
+    _mkdocs(bank, out, ctx, "de", then_english=True)
+
+
+def build_language(bank: Bank, out: Path, ctx, lang: str) -> None:
+    """Build one language's site alone, with ``out`` as its root. `mlops-kit build` runs
+    the two languages in separate processes at once and then :func:`join` s them: each
+    is a whole MkDocs build of its own, so the second core halves the longest step."""
+    _mkdocs(bank, out, ctx, lang, then_english=False)
+
+
+def join(site: Path, english: Path, de_root: str) -> None:
+    """Move the English site built beside the German one into ``site/en`` and link the
+    two languages' sitemaps to each other (what the German build does after its own)."""
+    english.rename(site / LANG_ROOTS["en"].rstrip("/"))
+    alternates.annotate_sitemaps(site, de_root)
+
+
+def _mkdocs(bank: Bank, out: Path, ctx, lang: str, then_english: bool) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -54,9 +74,11 @@ def build(bank: Bank, out: Path, ctx) -> None:  # ctx: build.Context (import wou
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config = load_config(str(REPO / CONFIG), site_dir=str(out.resolve()))
     plugin = config.plugins[PLUGIN]
+    plugin.config.lang = lang  # type: ignore[attr-defined]
     plugin.config.content = str(bank.root.resolve())  # type: ignore[attr-defined]
     plugin.bank = bank  # type: ignore[attr-defined]  # validated already: no second parse
     plugin.published = list(ctx.downloads)  # type: ignore[attr-defined]  # copied in later
+    plugin.then_english = then_english  # type: ignore[attr-defined]
     mkdocs_build(config)
 
 

@@ -50,6 +50,9 @@ class KitPlugin(BasePlugin[KitConfig]):
         self.base: str | None = None  # the German root URL (English inherits it)
         self.problems: list[Problem] = []  # content errors shown by `serve` as a page
         self.command = "build"
+        # The German build runs the English one after it (plain `mkdocs build`, `serve`);
+        # `mlops-kit build` builds English in another process at the same time instead.
+        self.then_english = True
         self.downloads: list[Download] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -138,7 +141,7 @@ class KitPlugin(BasePlugin[KitConfig]):
         """Defer this build's search index; after the German build, build English into
         ``<site_dir>/en`` (same process)."""
         search_index.defer(Path(config.site_dir))
-        if self.config.lang != "de" or self.problems:
+        if self.config.lang != "de" or self.problems or not self.then_english:
             return
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
