@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import caches
+
 if TYPE_CHECKING:
     from .model import Diagram
 
@@ -141,7 +143,7 @@ def d2_binary() -> str:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("MLOPS_KIT_CACHE", ".cache")) / "d2"
+    return caches.cache_dir("d2")
 
 
 def _cached(source: str, variant: str) -> Path:

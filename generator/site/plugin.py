@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .. import caches
 from ..bank import check
 from ..diagnostics import CODES, Problem
 from ..downloads import read_manifest
@@ -126,6 +128,15 @@ class KitPlugin(BasePlugin[KitConfig]):
                 found.append(d)
                 data[d.name] = path.read_bytes()
         return found, data
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Keep Material's page templates compiled between builds (Jinja's own bytecode
+        cache, keyed by each template's source): every build of each language compiled
+        all 47 of them again, a tenth of a warm rebuild under `serve`."""
+        folder = caches.cache_dir("jinja")
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
 
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
         return html.finish_page(output, self.config.lang, str(self.base), page.url)
