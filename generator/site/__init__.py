@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -27,9 +29,15 @@ class _Quiet(logging.Filter):
     build step) is dropped, its warnings and errors and the rebuild line stay."""
 
     KEEP = ("Serving on", "Building documentation", "Documentation built", "Detected file")
+    # MkDocs warns of stale navigation on every dirty build; ours rebuild every page
+    # whenever the navigation could differ (generator.site.incremental).
+    DROP = ("A 'dirty' build is being performed",)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING or record.getMessage().startswith(self.KEEP)
+        message = record.getMessage()
+        if message.startswith(self.DROP):
+            return False
+        return record.levelno >= logging.WARNING or message.startswith(self.KEEP)
 
 
 def _log_to_stderr(level: int, quiet: bool = False) -> None:
@@ -79,6 +87,9 @@ def _mkdocs(bank: Bank, out: Path, ctx, lang: str, then_english: bool) -> None:
     plugin.bank = bank  # type: ignore[attr-defined]  # validated already: no second parse
     plugin.published = list(ctx.downloads)  # type: ignore[attr-defined]  # copied in later
     plugin.then_english = then_english  # type: ignore[attr-defined]
+    # As `mkdocs build` does: MkDocs keeps plugin instances for the whole process, and
+    # one that served before must forget it (dirty builds, command).
+    config.plugins.on_startup(command="build", dirty=False)
     mkdocs_build(config)
 
 
@@ -96,25 +107,34 @@ def _plugins_for(content: Path) -> list:
     return out
 
 
-SERVE_CONFIG = ".mkdocs-serve.yml"  # beside mkdocs.yml, so its relative paths still hold
+@contextmanager
+def serve_config(content: Path) -> Iterator[Path]:
+    """A config for `serve` that inherits mkdocs.yml and reads ``content``, written beside
+    mkdocs.yml (so its relative paths still hold) under a name of this process's own, and
+    removed afterwards. MkDocs reloads the config file on every rebuild, so the content
+    folder goes into this file (a plugin option, not the environment).
+
+    Not strict: MkDocs counts its own dirty-build notice as a warning, and a page with a
+    warning should still show while its author fixes it (build and CI stay strict)."""
+    path = REPO / f".mkdocs-serve-{os.getpid()}.yml"
+    path.write_text("# Written by `mlops-kit serve`; removed when it stops.\n"
+                    + yaml.safe_dump({"INHERIT": CONFIG, "strict": False,
+                                      "plugins": _plugins_for(content)}),
+                    encoding="utf-8")
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def serve(content: Path, dev_addr: str) -> int:
     """Live-reloading authoring server; edits to content/ show in both languages. Broken
-    content shows as a page listing the located problems, which reloads once fixed.
-
-    MkDocs reloads the config file on every rebuild, so the content folder goes into a
-    small config that inherits mkdocs.yml (a plugin option, not the environment)."""
+    content shows as a page listing the located problems, which reloads once fixed. An
+    edit re-renders only the pages it changed (MkDocs' dirty builds, see .incremental)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _log_to_stderr(logging.INFO, quiet=True)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    path = REPO / SERVE_CONFIG
-    path.write_text("# Written by `mlops-kit serve`; removed when it stops.\n"
-                    + yaml.safe_dump({"INHERIT": CONFIG, "plugins": _plugins_for(content)}),
-                    encoding="utf-8")
-    try:
-        mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True)
-    finally:
-        path.unlink(missing_ok=True)
+    with serve_config(content) as path:
+        mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True, build_type="dirty")
     return 0

@@ -30,7 +30,7 @@ from ..bank import check
 from ..diagnostics import CODES, Problem
 from ..downloads import read_manifest
 from ..model import LANG_ROOTS, Bank, Download
-from . import alternates, html, pages, search_index
+from . import alternates, html, incremental, pages, search_index
 
 
 
@@ -55,10 +55,20 @@ class KitPlugin(BasePlugin[KitConfig]):
         # The German build runs the English one after it (plain `mkdocs build`, `serve`);
         # `mlops-kit build` builds English in another process at the same time instead.
         self.then_english = True
+        # `serve` rebuilds only changed pages (generator.site.incremental): what each
+        # language's last build wrote, and this build's page order, digests and pages.
+        self.dirty = False
+        self.memory: dict[str, incremental.Memory] = {}
+        self._full = True
+        self._digests: dict[str, str] = {}
+        self._signature = ""
+        self._built: set[str] = set()
         self.downloads: list[Download] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
+        self.memory = {}  # a new command: nothing of an earlier build is on disk for it
 
     def content_dir(self, config: MkDocsConfig) -> Path:
         path = Path(self.config.content)
@@ -70,7 +80,9 @@ class KitPlugin(BasePlugin[KitConfig]):
         content = self.content_dir(config)
         self.problems = []
         bank = self.bank
-        if bank is None or self.command == "serve":  # serve re-reads content every rebuild
+        # Serve re-reads content on every rebuild, in the German build: English follows it
+        # with the bank just read.
+        if bank is None or (self.command == "serve" and lang == "de"):
             bank, problems = check(content, check_lock=False)
             if bank is None:
                 self.problems = [p for p in problems if not p.warning]
@@ -88,6 +100,8 @@ class KitPlugin(BasePlugin[KitConfig]):
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
             search.config.lang = [lang]
+            if hasattr(search, "is_dirty"):  # its merge assumes one rebuilt page: ours
+                search.is_dirty = False    # (incremental.merge_search) takes over
         if str(content) not in config.watch:
             config.watch.append(str(content))
         if bank is not None:
@@ -107,11 +121,26 @@ class KitPlugin(BasePlugin[KitConfig]):
         else:
             self.downloads, data = self._downloads(config, lang)
             generated = pages.generate(self.bank, lang, self.downloads, data)
+        memory = self.memory.setdefault(lang, incremental.Memory())
+        self._signature = incremental.signature(config, generated) if self.dirty else ""
+        full = not self.dirty or self._signature != memory.signature
+        if self.dirty and full:  # as a clean build: no page of an earlier build survives
+            incremental.empty(Path(config.site_dir))
+            if lang == "de":  # English lives inside the German site folder
+                self.memory = {lang: memory}
+        elif self.dirty:
+            incremental.remove_stale(Path(config.site_dir), memory, generated)
+        self._digests, self._built = {}, set()
         for path, content in sorted(generated.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=content))
+            file = incremental.GeneratedFile.generated(config, path, content=content)
+            self._digests[path] = incremental.digest(content)
+            file.unchanged = (not full and memory.digests.get(path) == self._digests[path]
+                              and not incremental.always_rebuilt(content))
+            files.append(file)
+        self._full = full
         return files
 
     def _downloads(self, config: MkDocsConfig, lang: str) -> tuple[list[Download], dict]:
@@ -129,16 +158,21 @@ class KitPlugin(BasePlugin[KitConfig]):
                 data[d.name] = path.read_bytes()
         return found, data
 
+    @event_priority(200)  # before Material's tags plugin lists the pages it has seen
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Keep Material's page templates compiled between builds (Jinja's own bytecode
         cache, keyed by each template's source): every build of each language compiled
-        all 47 of them again, a tenth of a warm rebuild under `serve`."""
+        all 47 of them again, a tenth of a warm rebuild under `serve`. In a dirty build,
+        let the plugins see the pages it skips (:func:`incremental.read_unchanged`)."""
+        if self.dirty:
+            incremental.read_unchanged(files, config)
         folder = caches.cache_dir("jinja")
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         return env
 
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
+        self._built.add(page.url)
         return html.finish_page(output, self.config.lang, str(self.base), page.url)
 
     def on_post_template(self, output: str, template_name: str, config: MkDocsConfig) -> str:
@@ -151,20 +185,26 @@ class KitPlugin(BasePlugin[KitConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Defer this build's search index; after the German build, build English into
         ``<site_dir>/en`` (same process)."""
-        search_index.defer(Path(config.site_dir))
+        site = Path(config.site_dir)
+        if self.dirty:
+            memory = self.memory.setdefault(self.config.lang, incremental.Memory())
+            incremental.merge_search(site / "search" / "search_index.json", memory,
+                                     self._built, self._full)
+            memory.signature, memory.digests = self._signature, self._digests
+        search_index.defer(site)
         if self.config.lang != "de" or self.problems or not self.then_english:
             return
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
-        en = load_config(config.config_file_path, site_dir=str(Path(config.site_dir) / "en"),
+        en = load_config(config.config_file_path, site_dir=str(site / "en"),
                          strict=config.strict)
         other: KitPlugin = en.plugins["mlops-kit"]  # type: ignore[assignment]
         other.config.lang = "en"
         other.config.content = str(self.content_dir(config))
         other.bank, other.published, other.base = self.bank, self.published, self.base
-        other.command = self.command
-        build(en, dirty=False)
+        other.command, other.dirty, other.memory = self.command, self.dirty, self.memory
+        build(en, dirty=self.dirty)
         alternates.annotate_sitemaps(Path(config.site_dir), str(self.base))
 
 

@@ -1,0 +1,98 @@
+"""`serve`'s dirty rebuilds (generator/site/incremental.py): an edit re-renders only the
+pages it changed, and the site it leaves is the site a clean build makes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from generator.site import serve_config
+
+pytestmark = pytest.mark.slow
+
+
+def rebuild(config_file: Path, site: Path, dirty: bool, first: bool = False) -> None:
+    """One build as `mkdocs serve --dirty` runs it (the config reloaded, the plugins kept
+    from its ``first`` build), or a clean `mkdocs build`."""
+    config = load_config(str(config_file), site_dir=str(site))
+    if first or not dirty:
+        config.plugins.on_startup(command="serve" if dirty else "build", dirty=dirty)
+    build(config, dirty=dirty)
+
+
+def pages(site: Path) -> dict[str, int]:
+    """Every HTML page of the site and its modification time."""
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_same_site(dirty: Path, clean: Path) -> None:
+    """Byte for byte, but for the order of Material's tag export (pages in the order the
+    build read them: the rebuilt ones first), which no page shows."""
+    a, b = tree(dirty), tree(clean)
+    assert sorted(a) == sorted(b)
+    exports = [name for name in a if name.endswith("tags.json")]
+    for name in exports:
+        mappings = [sorted(json.dumps(m, sort_keys=True) for m in json.loads(x[name])["mappings"])
+                    for x in (a, b)]
+        assert mappings[0] == mappings[1], name
+    differ = [name for name in a if a[name] != b[name] and name not in exports]
+    assert not differ, differ[:10]
+
+
+def edit(question: Path, pattern: str, replacement: str) -> None:
+    text = question.read_text(encoding="utf-8")
+    new, count = re.subn(pattern, replacement, text)
+    assert count >= 2, pattern  # both languages
+    question.write_text(new, encoding="utf-8")
+
+
+def test_an_answer_edit_rebuilds_its_pages_only_and_equals_a_clean_build(
+        project: Path, tmp_path: Path) -> None:
+    content = project / "content"
+    question = content / "questions" / "what-is-mlops.yaml"
+    with serve_config(content) as config_file:
+        served = tmp_path / "served"
+        rebuild(config_file, served, dirty=True, first=True)  # a full build
+        before = pages(served)
+        # The long answer and the short one (the study cards' data file changes name).
+        edit(question, r"(Der Lebenszyklus umfasst|The lifecycle covers):",
+             r"\1 (edited):")
+        edit(question, r"(MLOps überträgt DevOps-Praktiken|MLOps)( applies| auf)",
+             r"\1 (edited)\2")
+        rebuild(config_file, served, dirty=True)
+        after = pages(served)
+        rebuilt = sorted(name for name in after if after[name] != before.get(name))
+        assert "questions/what-is-mlops/index.html" in rebuilt
+        assert "en/questions/what-is-mlops/index.html" in rebuilt
+        assert "questions/mlops-vs-devops/index.html" not in rebuilt
+        assert len(rebuilt) <= len(after) // 10, rebuilt
+        rebuild(config_file, tmp_path / "clean", dirty=False)
+    assert_same_site(served, tmp_path / "clean")
+    assert "(edited)" in (served / "en/questions/what-is-mlops/index.html").read_text()
+
+
+def test_a_title_edit_rebuilds_every_page_and_equals_a_clean_build(
+        project: Path, tmp_path: Path) -> None:
+    """A title shows on other pages MkDocs renders (Material's tags index): a full rebuild."""
+    content = project / "content"
+    question = content / "questions" / "what-is-mlops.yaml"
+    with serve_config(content) as config_file:
+        served = tmp_path / "served"
+        rebuild(config_file, served, dirty=True, first=True)
+        before = pages(served)
+        edit(question, r"(What is MLOps|Was ist MLOps),", r"\1 (edited),")
+        rebuild(config_file, served, dirty=True)
+        after = pages(served)
+        assert all(after[name] != before[name] for name in after if name in before)
+        rebuild(config_file, tmp_path / "clean", dirty=False)
+    assert_same_site(served, tmp_path / "clean")
