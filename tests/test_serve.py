@@ -72,8 +72,8 @@ def test_serve_reloads_an_edited_question_in_both_languages(project: Path) -> No
         time.sleep(1)  # the watcher may report the last write twice
         text = q.read_text(encoding="utf-8")
         q.write_text(text.replace("The lifecycle covers:", "The lifecycle covers (edited):")
-                     .replace("Der Lebenszyklus umfasst:", "Der Lebenszyklus umfasst (bearbeitet):"),
-                     encoding="utf-8")
+                     .replace("Der Lebenszyklus umfasst:",
+                              "Der Lebenszyklus umfasst (bearbeitet):"), encoding="utf-8")
         took = wait_for(lambda: "covers (edited)" in (fetch(page_en) or "")
                         and "umfasst (bearbeitet)" in (fetch(page_de) or ""), 30)
         # An answer shows on its own page: only the pages it changed are rebuilt.

@@ -5,7 +5,9 @@ In the style of Material's own plugins: typed options (:class:`KitConfig`), all 
 the plugin instance, registered by entry point (``mlops-kit`` in pyproject.toml). The
 German build runs first (at ``/``); its ``on_post_build`` runs the English build into
 ``site/en`` and hands its plugin instance the bank and the downloads, so content is parsed
-once and nothing travels through environment variables. A separate build per language
+once and nothing travels through environment variables (`mlops-kit build` instead builds
+English in a forked process at the same time, :func:`generator.site.build_language`).
+Under `serve`, builds are dirty: only changed pages are rendered (:mod:`.incremental`). A separate build per language
 gives each its own ``theme.language`` and search index: German searches list no English
 pages. ``mkdocs build``, ``mkdocs serve``, ``mlops-kit build`` and ``mlops-kit serve`` all
 produce both languages.

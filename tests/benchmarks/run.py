@@ -97,22 +97,26 @@ def run(cmd: list[str], env: dict[str, str] | None = None,
     return time.perf_counter() - start
 
 
-def peak_rss(cmd: list[str], env: dict[str, str]) -> float:
-    """Peak resident memory (MiB) of a build, its child processes included (decks and
-    PDFs build in a forked child beside the site): their sum, sampled every 20 ms."""
+def peak_memory(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Peak memory (MiB) of a build with its child processes (the English site, decks and
+    PDFs build in forked workers), sampled every 20 ms: the peak of their summed PSS (each
+    page shared after the fork counted once, split between its sharers: the memory the
+    build really needs) and of their summed RSS (shared pages counted in every process)."""
     import psutil
 
     proc = psutil.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
+    pss = rss = 0
     while proc.poll() is None:
         try:
             tree = [proc, *proc.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            infos = [p.memory_full_info() for p in tree if p.is_running()]
+            pss = max(pss, sum(i.pss for i in infos))
+            rss = max(rss, sum(i.rss for i in infos))
         except psutil.Error:  # a child ended between listing and reading it
             pass
         time.sleep(0.02)
-    return peak / 2**20
+    return pss / 2**20, rss / 2**20
 
 
 BARE_CONFIG = """\
@@ -173,7 +177,10 @@ def measure(size: int, runs: int) -> dict[str, float]:
         run([*build, "--only", "pdf", "--out", str(work / "pdf-only")], env, pdf_steps)
         row["pdf_alone"] = pdf_steps.get("pdf", float("nan"))
         row["bare_mkdocs"] = statistics.median(bare_mkdocs(content, work) for _ in range(runs))
-        row["peak_mib"] = peak_rss(build, env)
+        row["peak_mib"], row["peak_rss_mib"] = peak_memory(build, env)
+        # Validation with no cache (a fresh clone), as `mlops-kit validate` runs it.
+        row["validate_cold"] = run([*cli, "validate", "--no-cache", "--content", str(content)],
+                                   env)
         site = Path(out) / "site"
         row["site_mib"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
         # The full index, fetched on the first search (pages load a stub).
@@ -202,17 +209,18 @@ def main() -> None:
         runs = args.runs if size <= 500 else max(1, args.runs - 1)
         print(f"measuring {size} questions ({runs} runs)...", file=sys.stderr)
         rows.append(measure(size, runs))
-    cols = ["size", "validate", "markdown", "decks", "pdf", "pdf_alone", "site", "total",
-            "cold"]
-    print("| questions | validate s | markdown s | decks s | PDFs s (beside site) "
-          "| PDFs s (alone) | site s "
-          "| total s | cold total s | bare mkdocs s | total / bare | peak MiB | site MiB "
+    cols = ["size", "validate", "validate_cold", "markdown", "decks", "pdf", "pdf_alone",
+            "site", "total", "cold"]
+    print("| questions | validate s | validate, no cache s | markdown s | decks s "
+          "| PDFs s (beside site) | PDFs s (alone) | site s (both languages at once) "
+          "| total s | cold total s | bare mkdocs s | total / bare | peak MiB (PSS) "
+          "| peak MiB (RSS) | site MiB "
           "| search index KiB (gzip, de) | study data KiB (gzip, de) |")
-    print("|" + "---|" * 15)
+    print("|" + "---|" * 17)
     for r in rows:
         cells = [f"{int(r['size'])}"] + [f"{r.get(c, 0.0):.2f}" for c in cols[1:]]
         cells += [f"{r['bare_mkdocs']:.2f}", f"{r['total'] / r['bare_mkdocs']:.2f}",
-                  f"{r['peak_mib']:.0f}", f"{r['site_mib']:.1f}",
+                  f"{r['peak_mib']:.0f}", f"{r['peak_rss_mib']:.0f}", f"{r['site_mib']:.1f}",
                   f"{r['search_kib']:.0f}", f"{r['study_kib']:.0f}"]
         print("| " + " | ".join(cells) + " |")
     by = {int(r["size"]): r for r in rows}
