@@ -4,6 +4,8 @@ Forked workers spread work over the cores and take memory back when they end. A 
 only the calling thread: a lock another thread holds at that moment stays locked in the
 child for good, so the generator forks only when no other thread runs (not under `serve`,
 whose watcher and HTTP server are threads, nor inside a test runner's worker threads).
+Native thread pools do not show here: Typst's is one, so PDFs lay out in children of a fork
+server instead (:mod:`generator.pdf`).
 """
 
 from __future__ import annotations

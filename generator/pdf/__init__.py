@@ -29,7 +29,6 @@ import typst
 
 from generator import diagrams, markup
 from generator.model import LANGS, Bank, Download, Question
-from generator.processes import may_fork
 
 from . import derive, typst_markup, viewer
 
@@ -104,16 +103,17 @@ def layout(data: str) -> bytes:
 
 
 def _layout_apart(data: str) -> bytes:
-    """:func:`layout` in a forked child process that ends with it, where forking is safe.
+    """:func:`layout` in a child process that ends with it.
 
     Typst keeps what it memoised while laying out for the life of its process, and that
     is most of its memory: at 2,000 questions 1.0 GiB after the first language, 1.6 GiB
     after the second (measured in one process). A child hands the memory back with each
-    language; the fork and the copy of the PDF back cost milliseconds."""
-    if not may_fork():
-        return layout(data)
-    fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=fork) as child:
+    language. The child comes from a fork server, a clean process started for this: a
+    plain fork of a process that has laid out before inherits Typst's thread pool without
+    its threads, and the child's layout then waits for them forever."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
         return child.submit(layout, data).result()
 
 
