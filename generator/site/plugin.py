@@ -7,10 +7,10 @@ German build runs first (at ``/``); its ``on_post_build`` runs the English build
 ``site/en`` and hands its plugin instance the bank and the downloads, so content is parsed
 once and nothing travels through environment variables (`mlops-kit build` instead builds
 English in a forked process at the same time, :func:`generator.site.build_language`).
-Under `serve`, builds are dirty: only changed pages are rendered (:mod:`.incremental`). A separate build per language
-gives each its own ``theme.language`` and search index: German searches list no English
-pages. ``mkdocs build``, ``mkdocs serve``, ``mlops-kit build`` and ``mlops-kit serve`` all
-produce both languages.
+Under `serve`, builds are dirty: only changed pages are rendered (:mod:`.incremental`).
+A separate build per language gives each its own ``theme.language`` and search index:
+German searches list no English pages. ``mkdocs build``, ``mkdocs serve``, ``mlops-kit
+build`` and ``mlops-kit serve`` all produce both languages.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ class KitPlugin(BasePlugin[KitConfig]):
         # `mlops-kit build` builds English in another process at the same time instead.
         self.then_english = True
         # `serve` rebuilds only changed pages (generator.site.incremental): what each
-        # language's last build wrote, and this build's page order, digests and pages.
+        # language's last build wrote; whether this build is a full one, the digests of
+        # what it generates, its signature and the pages it rendered.
         self.dirty = False
         self.memory: dict[str, incremental.Memory] = {}
         self._full = True
