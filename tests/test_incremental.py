@@ -56,43 +56,43 @@ def edit(question: Path, pattern: str, replacement: str) -> None:
     question.write_text(new, encoding="utf-8")
 
 
-def test_an_answer_edit_rebuilds_its_pages_only_and_equals_a_clean_build(
-        project: Path, tmp_path: Path) -> None:
+def edited_while_serving(project: Path, tmp_path: Path,
+                         edits: list[tuple[str, str]]) -> tuple[Path, list[str], int]:
+    """Serve (a full first build), apply ``edits`` to what-is-mlops.yaml, rebuild as
+    serve does, and check the result against a clean build. Returns the served site, the
+    pages the rebuild wrote and how many pages there are."""
     content = project / "content"
     question = content / "questions" / "what-is-mlops.yaml"
+    served = tmp_path / "served"
     with serve_config(content) as config_file:
-        served = tmp_path / "served"
-        rebuild(config_file, served, dirty=True, first=True)  # a full build
+        rebuild(config_file, served, dirty=True, first=True)
         before = pages(served)
-        # The long answer and the short one (the study cards' data file changes name).
-        edit(question, r"(Der Lebenszyklus umfasst|The lifecycle covers):",
-             r"\1 (edited):")
-        edit(question, r"(MLOps überträgt DevOps-Praktiken|MLOps)( applies| auf)",
-             r"\1 (edited)\2")
+        for pattern, replacement in edits:
+            edit(question, pattern, replacement)
         rebuild(config_file, served, dirty=True)
         after = pages(served)
-        rebuilt = sorted(name for name in after if after[name] != before.get(name))
-        assert "questions/what-is-mlops/index.html" in rebuilt
-        assert "en/questions/what-is-mlops/index.html" in rebuilt
-        assert "questions/mlops-vs-devops/index.html" not in rebuilt
-        assert len(rebuilt) <= len(after) // 10, rebuilt
         rebuild(config_file, tmp_path / "clean", dirty=False)
     assert_same_site(served, tmp_path / "clean")
+    return served, sorted(name for name in after if after[name] != before.get(name)), \
+        len(after)
+
+
+def test_an_answer_edit_rebuilds_its_pages_only_and_equals_a_clean_build(
+        project: Path, tmp_path: Path) -> None:
+    # The long answer and the short one (the study cards' data file changes name).
+    served, rebuilt, count = edited_while_serving(project, tmp_path, [
+        (r"(Der Lebenszyklus umfasst|The lifecycle covers):", r"\1 (edited):"),
+        (r"(MLOps überträgt DevOps-Praktiken|MLOps)( applies| auf)", r"\1 (edited)\2")])
+    assert "questions/what-is-mlops/index.html" in rebuilt
+    assert "en/questions/what-is-mlops/index.html" in rebuilt
+    assert "questions/mlops-vs-devops/index.html" not in rebuilt
+    assert len(rebuilt) <= count // 10, rebuilt
     assert "(edited)" in (served / "en/questions/what-is-mlops/index.html").read_text()
 
 
 def test_a_title_edit_rebuilds_every_page_and_equals_a_clean_build(
         project: Path, tmp_path: Path) -> None:
     """A title shows on other pages MkDocs renders (Material's tags index): a full rebuild."""
-    content = project / "content"
-    question = content / "questions" / "what-is-mlops.yaml"
-    with serve_config(content) as config_file:
-        served = tmp_path / "served"
-        rebuild(config_file, served, dirty=True, first=True)
-        before = pages(served)
-        edit(question, r"(What is MLOps|Was ist MLOps),", r"\1 (edited),")
-        rebuild(config_file, served, dirty=True)
-        after = pages(served)
-        assert all(after[name] != before[name] for name in after if name in before)
-        rebuild(config_file, tmp_path / "clean", dirty=False)
-    assert_same_site(served, tmp_path / "clean")
+    _, rebuilt, count = edited_while_serving(project, tmp_path, [
+        (r"(What is MLOps|Was ist MLOps),", r"\1 (edited),")])
+    assert len(rebuilt) == count

@@ -139,9 +139,10 @@ class KitPlugin(BasePlugin[KitConfig]):
             if existing is not None:
                 files.remove(existing)
             file = incremental.GeneratedFile.generated(config, path, content=content)
-            self._digests[path] = incremental.digest(content)
-            file.unchanged = (not full and memory.digests.get(path) == self._digests[path]
-                              and not incremental.always_rebuilt(content))
+            if self.dirty:  # a clean build rebuilds everything: no digest to compare
+                self._digests[path] = incremental.digest(content)
+                file.unchanged = (not full and memory.digests.get(path) == self._digests[path]
+                                  and not incremental.always_rebuilt(content))
             files.append(file)
         self._full = full
         return files
