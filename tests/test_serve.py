@@ -67,7 +67,7 @@ def test_serve_reloads_an_edited_question_in_both_languages(project: Path) -> No
                      encoding="utf-8")
         took = wait_for(lambda: "(edited)" in (fetch(page_en) or "")
                         and "(bearbeitet)" in (fetch(page_de) or ""), 30)
-        # A title shows on other pages (the tags index): every page is rebuilt.
+        # A title shows on other pages (neighbours, related, category, tag listings).
         print(f"title edit visible after {took:.2f} s")
         time.sleep(1)  # the watcher may report the last write twice
         text = q.read_text(encoding="utf-8")

@@ -41,7 +41,7 @@ _URL = re.compile(r"<url>\s*<loc>([^<]+)</loc>")
 
 def annotate_sitemaps(site_dir: Path, de_root: str) -> None:
     """Add ``xhtml:link`` alternates to ``sitemap.xml`` (and its .gz) of both languages."""
-    for lang, sub in LANG_ROOTS.items():
+    for sub in LANG_ROOTS.values():
         path = site_dir / sub / "sitemap.xml"
         if not path.exists():
             continue

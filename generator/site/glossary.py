@@ -3,7 +3,8 @@ an answer to its entry, and the synonym table the search worker expands queries 
 
 Search finds "Bereitstellung" twice over: on the glossary page, which lists the German
 words in use for each term, and on every page that says "Deployment", because the search
-worker (docs/assets/javascripts/workers/mlk-search.js) adds the glossary's term to a query for its synonym.
+worker (docs/assets/javascripts/workers/mlk-search.js) adds the glossary's term to a query
+for its synonym.
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ a page whose :meth:`File.is_modified` is false keeps the HTML its last build wro
 decides that by file times, which generated pages do not have, so :class:`GeneratedFile`
 decides by content: a page is unchanged when this language's last build wrote the same
 Markdown, its HTML is still there, and nothing every page shows changed
-(:func:`signature`: navigation, front matter of any page, labels, templates, mkdocs.yml).
-Anything else rebuilds the language in full, as a clean build would.
+(:func:`signature`: navigation, the page list, labels, templates, mkdocs.yml). Anything
+else rebuilds the language in full, as a clean build would. A question's title shows in
+other pages' own Markdown (neighbours, related questions, its category), so editing it
+rebuilds those pages and the tag listings, not the site.
 
 Two things a dirty build leaves stale are mended here: Material's search index (it then
 holds the rebuilt pages only; its own merge assumes one rebuilt page, so the previous
@@ -21,18 +23,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
+
 GENERATOR = Path(__file__).resolve().parent.parent
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-_DESCRIPTION = re.compile(r"^description: .*\n", re.M)
 _LISTING = "<!-- material/tags"
+# How often `serve` looks for saved files. MkDocs polls every 0.5 s, a third of the time
+# from saving a question to seeing it; a scan of content/ takes about a millisecond.
+POLL_SECONDS = 0.1
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Memory:
     digests: dict[str, str] = field(default_factory=dict)  # site path -> content digest
     search: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page URL -> entries
     order: list[str] = field(default_factory=list)  # page URLs in the index's order
+    pages: dict[str, dict[str, str | bytes]] = field(default_factory=dict)  # pages.generate
 
 
 class GeneratedFile(File):
@@ -69,16 +75,14 @@ def signature(config: MkDocsConfig, generated: dict[str, str | bytes]) -> str:
     shown["palette"] = config.theme.get("palette")
     shown["toc"] = config.mdx_configs.get("toc")
     h.update(json.dumps(shown, sort_keys=True, default=str).encode())
-    for path, content in sorted(generated.items()):
-        if not path.endswith(".md"):  # files (card data, pictures) are not shown around
-            continue
-        h.update(path.encode() + b"\0")
-        if isinstance(content, str):
-            # A page's title and tags show on others (Material's tags index lists every
-            # page by title); its description only in its own head.
-            m = _FRONT_MATTER.match(content)
-            shown_meta = _DESCRIPTION.sub("", m.group(0)) if m else ""
-            h.update(shown_meta.encode() + b"\0")
+    # The page list: every page's navigation and 404 page link the others. A page's
+    # front matter shows on no other page MkDocs renders from it: navigation titles come
+    # from mkdocs.yml's nav (above), and the tag listings that show titles and tags are
+    # rebuilt every time (:func:`always_rebuilt`). Titles in other pages' Markdown
+    # (neighbours, related questions, category lists) change those pages' own digests.
+    for path in sorted(generated):
+        if path.endswith(".md"):
+            h.update(path.encode() + b"\0")
     for path in sorted(p for p in GENERATOR.joinpath("site").rglob("*")
                        if p.is_file() and "__pycache__" not in p.parts):
         h.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0" + path.read_bytes())
@@ -142,3 +146,21 @@ def empty(folder: Path) -> None:
 
     if folder.is_dir():
         utils.clean_directory(str(folder))
+
+
+def quicker_server(server: LiveReloadServer, config: MkDocsConfig) -> LiveReloadServer:
+    """MkDocs' live-reload server, polling every :data:`POLL_SECONDS`: the interval is
+    fixed when a server is made and `mkdocs serve` offers no option, so its server, not
+    started yet (the ``on_serve`` event), is replaced with an equal one. MkDocs then adds
+    the ``watch`` paths (content/) to this one."""
+    from mkdocs.livereload import LiveReloadServer
+
+    host, port = config.dev_addr
+    quick = LiveReloadServer(builder=server.builder, host=host, port=port, root=server.root,
+                             mount_path=server.mount_path, polling_interval=POLL_SECONDS)
+    quick.error_handler = server.error_handler
+    for path in (config.docs_dir, config.config_file_path):
+        if path:
+            quick.watch(path)
+    server.server_close()  # its socket was made, never bound
+    return quick

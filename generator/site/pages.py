@@ -21,8 +21,7 @@ from markupsafe import Markup
 from .. import diagrams, markup
 from ..downloads import size_label, size_slot
 from ..model import Bank, Download, Question
-from . import glossary
-from . import study
+from . import glossary, study
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
@@ -87,11 +86,15 @@ def diagram_files(q: Question, lang: str) -> tuple[DiagramFiles, dict[str, bytes
 
 
 def generate(bank: Bank, lang: str, downloads: list[Download],
-             download_files: dict[str, bytes] | None = None) -> dict[str, str | bytes]:
+             download_files: dict[str, bytes] | None = None,
+             memo: dict[str, dict[str, str | bytes]] | None = None) -> dict[str, str | bytes]:
     """Every generated file of one language: ``{site path: content}``.
 
     ``downloads`` are listed on the home page; their bytes come with ``download_files``
-    (plain ``mkdocs build``) or are copied in after the build (``mlops-kit build``)."""
+    (plain ``mkdocs build``) or are copied in after the build (``mlops-kit build``).
+    ``memo`` (kept by `serve` between rebuilds) holds each question's files by
+    :func:`question_key`: after an edit only the edited question is rendered again, where
+    rendering every question was a third of a rebuild."""
     env = _env()
     t = {key: value[lang] for key, value in bank.ui.items()}
     by_id = bank.by_id()
@@ -102,23 +105,37 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
     link_terms = glossary.linker(bank, lang, "../../")
     explained = glossary.explained_by(bank, lang)
 
-    diagrams.prefetch([(diagrams.layout_source(q.diagram, lang, layout), variant)
-                       for q in bank.questions if q.diagram for variant in ("light", "dark")
-                       for layout in ("wide", "narrow")])
     for c in bank.categories:
         members = bank.in_category(c.id)
         for i, q in enumerate(members):
             neighbours[q.id] = (members[i - 1] if i else None,
                                 members[i + 1] if i + 1 < len(members) else None)
+    keys = {}
+    if memo is not None:
+        around = _surroundings(bank, lang)
+        keys = {q.id: question_key(around, q, lang, *neighbours[q.id], by_id)
+                for q in bank.questions}
+    kept = {q.id: memo[keys[q.id]] for q in bank.questions if memo and keys[q.id] in memo}
+    diagrams.prefetch([(diagrams.layout_source(q.diagram, lang, layout), variant)
+                       for q in bank.questions if q.diagram and q.id not in kept
+                       for variant in ("light", "dark") for layout in ("wide", "narrow")])
     for q in bank.questions:
-        figure = None
-        if q.diagram:
-            figure, svgs = diagram_files(q, lang)
-            files.update(svgs)
-        files[f"questions/{q.id}.md"] = env.get_template("question.md.j2").render(
-            q=q, x=q.text[lang], figure=figure, prev=neighbours[q.id][0],
-            next=neighbours[q.id][1], tags=[bank.tags[tag][lang] for tag in q.tags],
-            link_terms=link_terms, terms=explained.get(q.id, []), **common)
+        own = kept.get(q.id)
+        if own is None:
+            own = {}
+            figure = None
+            if q.diagram:
+                figure, svgs = diagram_files(q, lang)
+                own.update(svgs)
+            own[f"questions/{q.id}.md"] = env.get_template("question.md.j2").render(
+                q=q, x=q.text[lang], figure=figure, prev=neighbours[q.id][0],
+                next=neighbours[q.id][1], tags=[bank.tags[tag][lang] for tag in q.tags],
+                link_terms=link_terms, terms=explained.get(q.id, []), **common)
+        files.update(own)
+        kept[q.id] = own
+    if memo is not None:  # this build's questions only: the memo never outgrows the bank
+        memo.clear()
+        memo.update({keys[q]: own for q, own in kept.items()})
     for c in bank.categories:
         files[f"categories/{c.id}/index.md"] = env.get_template("category.md.j2").render(
             c=c, questions=bank.in_category(c.id), **common)
@@ -136,6 +153,26 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
         files[f"downloads/{name}"] = data
     files.update(study.files(bank, lang, downloads))  # study mode: page, cards, offline
     return files
+
+
+def _surroundings(bank: Bank, lang: str) -> str:
+    """A digest of everything besides a question and its neighbours that its page shows: labels,
+    category titles, tag names, the glossary (terms are linked in answers) and the page
+    templates themselves (Jinja reloads an edited template while serving)."""
+    templates = sorted((p.name, p.read_bytes()) for p in TEMPLATES.glob("*.j2"))
+    blob = repr((lang, bank.ui, bank.categories, bank.tags, bank.glossary, templates))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def question_key(around: str, q: Question, lang: str, prev: Question | None,
+                 next_: Question | None, by_id: dict[str, Question]) -> str:
+    """What a question's page is made from, as a digest: the question itself (the full
+    dataclass, every field), the titles it links to (previous, next, related) and
+    :func:`_surroundings`. Equal keys give equal files, so `serve` reuses them."""
+    links = [(o.id, o.text[lang].question) if o else None for o in (prev, next_)]
+    related = [(rid, by_id[rid].text[lang].question) for rid in q.related if rid in by_id]
+    blob = repr((around, q, links, related)).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
 
 
 def downloads_page(env: Environment, bank: Bank, lang: str, downloads: list[Download],

@@ -16,6 +16,7 @@ build`` and ``mlops-kit serve`` all produce both languages.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,8 +25,9 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
 from .. import caches
 from ..bank import check
@@ -33,8 +35,6 @@ from ..diagnostics import CODES, Problem
 from ..downloads import read_manifest
 from ..model import LANG_ROOTS, Bank, Download
 from . import alternates, html, incremental, pages, search_index
-
-
 
 
 class KitConfig(Config):
@@ -72,6 +72,11 @@ class KitPlugin(BasePlugin[KitConfig]):
         self.command = command
         self.dirty = dirty
         self.memory = {}  # a new command: nothing of an earlier build is on disk for it
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Callable) -> LiveReloadServer:
+        """Notice saved files within 0.1 s (:func:`incremental.quicker_server`)."""
+        return incremental.quicker_server(server, config)
 
     def content_dir(self, config: MkDocsConfig) -> Path:
         path = Path(self.config.content)
@@ -119,18 +124,22 @@ class KitPlugin(BasePlugin[KitConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         lang = self.config.lang
+        memory = self.memory.setdefault(lang, incremental.Memory())
         if self.bank is None or self.problems:
             generated: dict[str, str | bytes] = {"index.md": pages.problems_page(self.problems)}
         else:
             self.downloads, data = self._downloads(config, lang)
-            generated = pages.generate(self.bank, lang, self.downloads, data)
-        memory = self.memory.setdefault(lang, incremental.Memory())
+            generated = pages.generate(self.bank, lang, self.downloads, data,
+                                       memory.pages if self.dirty else None)
         self._signature = incremental.signature(config, generated) if self.dirty else ""
         full = not self.dirty or self._signature != memory.signature
         if self.dirty and full:  # as a clean build: no page of an earlier build survives
             incremental.empty(Path(config.site_dir))
-            if lang == "de":  # English lives inside the German site folder
-                self.memory = {lang: memory}
+            if lang == "de":  # English lives inside the German site folder; what it
+                # generated is still good (pages are made from content, not from disk)
+                self.memory = {code: memory if code == lang else
+                               incremental.Memory(pages=other.pages)
+                               for code, other in self.memory.items()}
         elif self.dirty:
             incremental.remove_stale(Path(config.site_dir), memory, generated)
         self._digests, self._built = {}, set()
