@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,3 +92,32 @@ def pdftoppm() -> str:
     if exe is None:
         missing("pdftoppm", "install it with `apt-get install poppler-utils`")
     return exe
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files without a log line per request."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _StaticServer(http.server.ThreadingHTTPServer):
+    """A browser that drops a connection (a navigation cancels a download, the service
+    worker aborts a fetch) is no server error: no traceback in the test output."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def static_server(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler]
+                  = QuietHandler) -> Iterator[int]:
+    """Serve ``folder`` on a free loopback port (yielded) until the block ends."""
+    server = _StaticServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()

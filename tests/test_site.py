@@ -4,17 +4,14 @@ diagrams in both palettes, nothing fetched from other hosts, no console errors."
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, static_server
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +19,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def site(built: Path) -> Iterator[str]:
     """Serve the built site on a free loopback port."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=built / "site")
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with static_server(built / "site") as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 class Watched:

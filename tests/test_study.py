@@ -6,23 +6,22 @@ The generated files themselves: tests/test_study_files.py."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import QuietHandler, static_server
+
 SUB = "/kit/"  # served under a sub-path, as on GitHub Pages
 KEY = f"mlk-study:{SUB}"
 
 
-class SubPath(http.server.SimpleHTTPRequestHandler):
+class SubPath(QuietHandler):
     """The built site at /kit/ only; everything else is 404 (catches root-relative URLs)."""
 
     def translate_path(self, path: str) -> str:
@@ -30,22 +29,11 @@ class SubPath(http.server.SimpleHTTPRequestHandler):
             return "/nonexistent"
         return super().translate_path("/" + path[len(SUB):])
 
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(SubPath, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}{SUB}"
-
 
 @pytest.fixture(scope="session")
 def kit(built: Path) -> Iterator[str]:
-    server, base = serve(built / "site")
-    yield base
-    server.shutdown()
+    with static_server(built / "site", SubPath) as port:
+        yield f"http://127.0.0.1:{port}{SUB}"
 
 
 class Learner:
@@ -268,27 +256,27 @@ def test_offline_after_the_first_visit(learner: Learner) -> None:
 def test_a_new_version_replaces_the_cache(browser, built: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(built / "site", site)
-    server, base = serve(site)
-    learner = Learner(browser, base)
-    learner.open()
-    worker_ready(learner)
-    learner.rate("4")
-    progress = learner.state()
-    names = "caches.keys().then(k => k.filter(n => n.startsWith('mlk:')))"
-    (old,) = learner.page.evaluate(names)
-    worker = (site / "sw.js").read_text(encoding="utf-8")
-    (site / "sw.js").write_text(worker.replace('"version": "', '"version": "new'), "utf-8")
-    page = site / "study/index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("mlk-study-lede", "mlk-study-lede "
-                                                             "mlk-new-build"), "utf-8")
-    learner.page.reload(wait_until="networkidle")
-    replaced = f"() => {names}.then(k => k.length === 1 && k[0] !== {old!r})"
-    learner.page.wait_for_function(replaced)
-    learner.page.reload(wait_until="networkidle")
-    assert learner.page.locator(".mlk-new-build").count() == 1
-    assert learner.state() == progress
-    learner.close()
-    server.shutdown()
+    with static_server(site, SubPath) as port:
+        base = f"http://127.0.0.1:{port}{SUB}"
+        learner = Learner(browser, base)
+        learner.open()
+        worker_ready(learner)
+        learner.rate("4")
+        progress = learner.state()
+        names = "caches.keys().then(k => k.filter(n => n.startsWith('mlk:')))"
+        (old,) = learner.page.evaluate(names)
+        worker = (site / "sw.js").read_text(encoding="utf-8")
+        (site / "sw.js").write_text(worker.replace('"version": "', '"version": "new'), "utf-8")
+        page = site / "study/index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("mlk-study-lede", "mlk-study-lede "
+                                                                 "mlk-new-build"), "utf-8")
+        learner.page.reload(wait_until="networkidle")
+        replaced = f"() => {names}.then(k => k.length === 1 && k[0] !== {old!r})"
+        learner.page.wait_for_function(replaced)
+        learner.page.reload(wait_until="networkidle")
+        assert learner.page.locator(".mlk-new-build").count() == 1
+        assert learner.state() == progress
+        learner.close()
 
 
 @pytest.mark.browser
