@@ -140,12 +140,20 @@ def remove_stale(site: Path, memory: Memory, generated: dict[str, str | bytes]) 
             (site / path).unlink(missing_ok=True)
 
 
-def empty(folder: Path) -> None:
-    """Remove everything inside ``folder`` (a full rebuild leaves no deleted page behind)."""
-    from mkdocs import utils
+def empty(folder: Path, keep: str | None = None) -> None:
+    """Remove everything inside ``folder`` but ``keep`` (a full rebuild leaves no deleted
+    page behind; German keeps English's folder, English empties it itself)."""
+    import shutil
 
-    if folder.is_dir():
-        utils.clean_directory(str(folder))
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name == keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def quicker_server(server: LiveReloadServer, config: MkDocsConfig) -> LiveReloadServer:

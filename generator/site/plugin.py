@@ -7,7 +7,8 @@ German build runs first (at ``/``); its ``on_post_build`` runs the English build
 ``site/en`` and hands its plugin instance the bank and the downloads, so content is parsed
 once and nothing travels through environment variables (`mlops-kit build` instead builds
 English in a forked process at the same time, :func:`generator.site.build_language`).
-Under `serve`, builds are dirty: only changed pages are rendered (:mod:`.incremental`).
+Under `serve`, builds are dirty: only changed pages are rendered (:mod:`.incremental`),
+and English rebuilds in a process of its own at the same time as German (:mod:`.beside`).
 A separate build per language gives each its own ``theme.language`` and search index:
 German searches list no English pages. ``mkdocs build``, ``mkdocs serve``, ``mlops-kit
 build`` and ``mlops-kit serve`` all produce both languages.
@@ -34,7 +35,7 @@ from ..bank import check
 from ..diagnostics import CODES, Problem
 from ..downloads import read_manifest
 from ..model import LANG_ROOTS, Bank, Download
-from . import alternates, html, incremental, pages, search_index
+from . import alternates, beside, html, incremental, pages, search_index
 
 
 class KitConfig(Config):
@@ -67,11 +68,18 @@ class KitPlugin(BasePlugin[KitConfig]):
         self._signature = ""
         self._built: set[str] = set()
         self.downloads: list[Download] = []
+        self._english: beside.English | None = None  # English's process under `serve`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
         self.memory = {}  # a new command: nothing of an earlier build is on disk for it
+        self.on_shutdown()
+
+    def on_shutdown(self) -> None:
+        if self._english is not None:
+            self._english.close()
+            self._english = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Callable) -> LiveReloadServer:
@@ -114,6 +122,11 @@ class KitPlugin(BasePlugin[KitConfig]):
             config.watch.append(str(content))
         if bank is not None:
             _configure(config, bank, lang, self.base)
+            if self.dirty and lang == "de" and self.then_english and not self.problems:
+                self._english = self._english or beside.English()  # started once
+                self._english.start(beside.Job(
+                    str(config.config_file_path), str(Path(config.site_dir) / "en"),
+                    str(content), bank, self.base))
         else:  # serve with broken content: one page listing the problems
             config.nav = [{"Content has problems": "index.md"}]
             config.extra["kit_404"] = {"title": "Not found", "text": "", "home": "Home",
@@ -134,12 +147,9 @@ class KitPlugin(BasePlugin[KitConfig]):
         self._signature = incremental.signature(config, generated) if self.dirty else ""
         full = not self.dirty or self._signature != memory.signature
         if self.dirty and full:  # as a clean build: no page of an earlier build survives
-            incremental.empty(Path(config.site_dir))
-            if lang == "de":  # English lives inside the German site folder; what it
-                # generated is still good (pages are made from content, not from disk)
-                self.memory = {code: memory if code == lang else
-                               incremental.Memory(pages=other.pages)
-                               for code, other in self.memory.items()}
+            # English builds into site/en at this moment (generator.site.beside)
+            incremental.empty(Path(config.site_dir), keep=LANG_ROOTS["en"].rstrip("/")
+                              if lang == "de" else None)
         elif self.dirty:
             incremental.remove_stale(Path(config.site_dir), memory, generated)
         self._digests, self._built = {}, set()
@@ -197,7 +207,8 @@ class KitPlugin(BasePlugin[KitConfig]):
     @event_priority(-100)  # after the search plugin wrote this build's index
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Defer this build's search index; after the German build, build English into
-        ``<site_dir>/en`` (same process)."""
+        ``<site_dir>/en`` (same process), or under `serve` wait for the English process
+        that has built it meanwhile."""
         site = Path(config.site_dir)
         if self.dirty:
             memory = self.memory.setdefault(self.config.lang, incremental.Memory())
@@ -206,6 +217,10 @@ class KitPlugin(BasePlugin[KitConfig]):
             memory.signature, memory.digests = self._signature, self._digests
         search_index.defer(site)
         if self.config.lang != "de" or self.problems or not self.then_english:
+            return
+        if self.dirty and self._english is not None:
+            self._english.finish()
+            alternates.annotate_sitemaps(site, str(self.base))
             return
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
