@@ -55,6 +55,10 @@ class English:
         child.close()
         self._pending = False
 
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
     def start(self, job: Job) -> None:
         if self._pending:  # the German build failed before it waited for the last one
             self._wait()

@@ -123,7 +123,8 @@ class KitPlugin(BasePlugin[KitConfig]):
         if bank is not None:
             _configure(config, bank, lang, self.base)
             if self.dirty and lang == "de" and self.then_english and not self.problems:
-                self._english = self._english or beside.English()  # started once
+                if self._english is None or not self._english.alive:  # once, or again
+                    self._english = beside.English()  # if it ended: a fresh English state
                 self._english.start(beside.Job(
                     str(config.config_file_path), str(Path(config.site_dir) / "en"),
                     str(content), bank, self.base))
