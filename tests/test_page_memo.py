@@ -33,12 +33,7 @@ def retitled(bank: Bank, qid: str, title: str) -> Bank:
 def keys(bank: Bank, lang: str = "en") -> dict[str, str]:
     by_id = bank.by_id()
     around = pages._surroundings(bank, lang)
-    neighbours = {}
-    for c in bank.categories:
-        members = bank.in_category(c.id)
-        for i, q in enumerate(members):
-            neighbours[q.id] = (members[i - 1] if i else None,
-                                members[i + 1] if i + 1 < len(members) else None)
+    neighbours = pages.around_in_category(bank)
     return {q.id: pages.question_key(around, q, lang, *neighbours[q.id], by_id)
             for q in bank.questions}
 

@@ -100,16 +100,11 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
     by_id = bank.by_id()
     cats = {c.id: c for c in bank.categories}
     files: dict[str, str | bytes] = {}
-    neighbours: dict[str, tuple[Question | None, Question | None]] = {}
     common = {"t": t, "lang": lang, "bank": bank, "cats": cats, "by_id": by_id}
     link_terms = glossary.linker(bank, lang, "../../")
     explained = glossary.explained_by(bank, lang)
 
-    for c in bank.categories:
-        members = bank.in_category(c.id)
-        for i, q in enumerate(members):
-            neighbours[q.id] = (members[i - 1] if i else None,
-                                members[i + 1] if i + 1 < len(members) else None)
+    neighbours = around_in_category(bank)
     keys = {}
     if memo is not None:
         around = _surroundings(bank, lang)
@@ -153,6 +148,17 @@ def generate(bank: Bank, lang: str, downloads: list[Download],
         files[f"downloads/{name}"] = data
     files.update(study.files(bank, lang, downloads))  # study mode: page, cards, offline
     return files
+
+
+def around_in_category(bank: Bank) -> dict[str, tuple[Question | None, Question | None]]:
+    """Each question's previous and next question in its category (the page's pager)."""
+    out: dict[str, tuple[Question | None, Question | None]] = {}
+    for c in bank.categories:
+        members = bank.in_category(c.id)
+        for i, q in enumerate(members):
+            out[q.id] = (members[i - 1] if i else None,
+                         members[i + 1] if i + 1 < len(members) else None)
+    return out
 
 
 def _surroundings(bank: Bank, lang: str) -> str:

@@ -58,11 +58,12 @@ class KitPlugin(BasePlugin[KitConfig]):
         # The German build runs the English one after it (plain `mkdocs build`, `serve`);
         # `mlops-kit build` builds English in another process at the same time instead.
         self.then_english = True
-        # `serve` rebuilds only changed pages (generator.site.incremental): what each
-        # language's last build wrote; whether this build is a full one, the digests of
-        # what it generates, its signature and the pages it rendered.
+        # `serve` rebuilds only changed pages (generator.site.incremental): what this
+        # language's last build wrote (each language builds in a process of its own);
+        # whether this build is a full one, the digests of what it generates, its
+        # signature and the pages it rendered.
         self.dirty = False
-        self.memory: dict[str, incremental.Memory] = {}
+        self.memory = incremental.Memory()
         self._full = True
         self._digests: dict[str, str] = {}
         self._signature = ""
@@ -73,7 +74,7 @@ class KitPlugin(BasePlugin[KitConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
-        self.memory = {}  # a new command: nothing of an earlier build is on disk for it
+        self.memory = incremental.Memory()  # a new command: no earlier build on disk
         self.on_shutdown()
 
     def on_shutdown(self) -> None:
@@ -122,7 +123,7 @@ class KitPlugin(BasePlugin[KitConfig]):
             config.watch.append(str(content))
         if bank is not None:
             _configure(config, bank, lang, self.base)
-            if self.dirty and lang == "de" and self.then_english and not self.problems:
+            if self.dirty and lang == "de" and self.then_english:
                 if self._english is None or not self._english.alive:  # once, or again
                     self._english = beside.English()  # if it ended: a fresh English state
                 self._english.start(beside.Job(
@@ -138,7 +139,7 @@ class KitPlugin(BasePlugin[KitConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         lang = self.config.lang
-        memory = self.memory.setdefault(lang, incremental.Memory())
+        memory = self.memory
         if self.bank is None or self.problems:
             generated: dict[str, str | bytes] = {"index.md": pages.problems_page(self.problems)}
         else:
@@ -212,14 +213,14 @@ class KitPlugin(BasePlugin[KitConfig]):
         that has built it meanwhile."""
         site = Path(config.site_dir)
         if self.dirty:
-            memory = self.memory.setdefault(self.config.lang, incremental.Memory())
+            memory = self.memory
             incremental.merge_search(site / "search" / "search_index.json", memory,
                                      self._built, self._full)
             memory.signature, memory.digests = self._signature, self._digests
         search_index.defer(site)
         if self.config.lang != "de" or self.problems or not self.then_english:
             return
-        if self.dirty and self._english is not None:
+        if self._english is not None:  # serve: English has built meanwhile
             self._english.finish()
             alternates.annotate_sitemaps(site, str(self.base))
             return
@@ -232,8 +233,8 @@ class KitPlugin(BasePlugin[KitConfig]):
         other.config.lang = "en"
         other.config.content = str(self.content_dir(config))
         other.bank, other.published, other.base = self.bank, self.published, self.base
-        other.command, other.dirty, other.memory = self.command, self.dirty, self.memory
-        build(en, dirty=self.dirty)
+        other.command = self.command
+        build(en)
         alternates.annotate_sitemaps(Path(config.site_dir), str(self.base))
 
 
