@@ -120,6 +120,21 @@ def _cached_tokens(text: str) -> list[Token]:
     return _parser().parse(text)
 
 
+# Every character that can start Markdown inline syntax (code, emphasis, links, images,
+# HTML, entities, escapes, strikethrough, breaks); a text without any parses to one text
+# node, so callers may skip the parser (tests/test_markup.py checks every real text).
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&~!\n\r]")
+
+
+# What can make a line a heading, list item, quote or thematic break when parsed as a document.
+_BLOCK_START = re.compile(r"[#>+\-=]|\d{1,9}[.)]")
+
+
+def is_plain(text: str) -> bool:
+    """True when ``text`` has no Markdown syntax at all: it is its own plain text."""
+    return not _INLINE_SYNTAX.search(text) and text == text.strip()
+
+
 def inline_tokens(text: str) -> list[Token]:
     """Tokens of a one-line text parsed as inline only: "1. Schritt" stays text, not a list."""
     return _parser().parseInline(text)
@@ -246,6 +261,8 @@ def structure(text: str) -> dict[str, int]:
 
 def plain(text: str) -> str:
     """Markdown reduced to plain text (meta descriptions, search snippets)."""
+    if is_plain(text) and not _BLOCK_START.match(text):
+        return " ".join(text.split())
     out: list[str] = []
     for tok in _walk(tokens(text)):
         if tok.type in ("text", "code_inline"):

@@ -20,13 +20,13 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from generator import caches, markup
 from generator import lock as lockfile
-from generator import markup
 from generator.bank import check, load_bank
 from generator.build import Context
 from generator.diagnostics import ContentError
 from generator.model import LANGS, Bank, Table, Text
-from generator.pdf import PAPERS, build, file_name
+from generator.pdf import PAPERS, build, file_name, sections
 from tests.sample import make
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,9 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Bank:
 @pytest.fixture(scope="module")
 def sheets(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("pdf")
-    return {p.name: p for p in build(bank, out, context())}
+    with pytest.MonkeyPatch.context() as monkeypatch:  # laid out here, not read back
+        keep_layouts_in(monkeypatch, tmp_path_factory.mktemp("kept"))
+        return {p.name: p for p in build(bank, out, context())}
 
 
 def whole(lang: str, paper: str = "a4") -> str:
@@ -231,37 +233,141 @@ def test_footer_and_page_numbers(bank: Bank, sheets: dict[str, Path]) -> None:
         assert c.title["de"] in own.pages[0].extract_text()
 
 
-def test_one_layout_per_language(bank: Bank, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typst lays out each language once; Letter and category sheets are those pages."""
-    import generator.pdf as pdf
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
+    """Count Typst's layouts (how many sections each build laid out), with an empty store
+    of kept layouts of the test's own."""
+    counts: list[int] = []
+    real = sections._lay_out_apart  # the only way to Typst (in child processes)
 
-    calls = []
-    real = pdf._layout_apart  # the only way to Typst (in a child process)
+    def counting(missing: dict[str, str]) -> dict[str, bytes]:
+        counts.append(len(missing))
+        return real(missing)
 
-    def counting(data: str) -> bytes:
-        calls.append(data)
-        return real(data)
+    monkeypatch.setattr(sections, "_lay_out_apart", counting)
+    keep_layouts_in(monkeypatch, tmp_path / "kept")
+    return counts
 
-    monkeypatch.setattr(pdf, "_layout_apart", counting)
-    written = {p.name: p for p in build(bank, tmp_path, context())}
-    assert len(calls) == len(LANGS)
+
+def keep_layouts_in(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    real = caches.cache_dir
+    monkeypatch.setattr(caches, "cache_dir",
+                        lambda kind: folder if kind == "pdf" else real(kind))
+
+
+def folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def section_count(bank: Bank) -> int:
+    """Per language: the contents page, every category and the glossary."""
+    return 1 + len(bank.categories) + (1 if bank.glossary else 0)
+
+
+def test_each_section_is_laid_out_once_and_kept(bank: Bank, tmp_path: Path,
+                                                laid_out: list[int]) -> None:
+    """A build lays out each section of each language once; the next build with the same
+    content lays out nothing and writes the same bytes; editing one question lays out its
+    category again, in each language, and nothing else."""
+    first = {p.name: p.read_bytes() for p in build(bank, folder(tmp_path / "1"), context())}
+    assert laid_out == [len(LANGS) * section_count(bank)]
+    again = {p.name: p.read_bytes() for p in build(bank, folder(tmp_path / "2"), context())}
+    assert laid_out[1:] == [] and again == first
+    q = bank.questions[-1]
+    text = {lang: dataclasses.replace(t, key_points=(*t.key_points, "Edited.")) for lang, t
+            in q.text.items()}
+    edited = dataclasses.replace(bank, questions=[*bank.questions[:-1],
+                                                  dataclasses.replace(q, text=text)])
+    changed = {p.name for p in build(edited, folder(tmp_path / "3"), context())
+               if p.read_bytes() != first[p.name]}
+    assert laid_out[1:] == [len(LANGS)]
+    assert changed == {file_name(lang, paper, cat) for lang in LANGS for paper in PAPERS
+                       for cat in (None, q.category)}
+
+
+def test_a_damaged_kept_layout_is_laid_out_again(bank: Bank, tmp_path: Path,
+                                                 laid_out: list[int]) -> None:
+    first = {p.name: p.read_bytes() for p in build(bank, folder(tmp_path / "1"), context())}
+    kept = sorted((tmp_path / "kept").glob("*.pdf"))
+    assert len(kept) == len(LANGS) * section_count(bank)
+    kept[0].write_bytes(kept[0].read_bytes()[:1000])  # a disk that lost the file's end
+    again = {p.name: p.read_bytes() for p in build(bank, folder(tmp_path / "2"), context())}
+    assert laid_out == [len(LANGS) * section_count(bank), 1] and again == first
+
+
+def test_the_whole_sheet_is_its_sections(bank: Bank, sheets: dict[str, Path]) -> None:
+    """The whole sheet's pages are the contents page, then each category's sheet, then the
+    glossary; a Letter sheet is its A4 sheet's drawing in another window."""
     for lang in LANGS:
-        a4 = PdfReader(written[file_name(lang, "a4")])
-        letter = PdfReader(written[file_name(lang, "letter")])
+        a4 = PdfReader(sheets[file_name(lang, "a4")])
+        letter = PdfReader(sheets[file_name(lang, "letter")])
         assert len(a4.pages) == len(letter.pages)
-        for x, y in zip(a4.pages, letter.pages, strict=True):  # the same drawing in another window
+        for x, y in zip(a4.pages, letter.pages, strict=True):
             assert x.get_contents().get_data() == y.get_contents().get_data()
-        whole_pages = [p.extract_text() for p in a4.pages]
+        drawn = [p.get_contents().get_data() for p in a4.pages]
+        start = 1  # the contents page
         for c in bank.categories:
-            own = [p.extract_text() for p in PdfReader(written[file_name(lang, "a4",
-                                                                          c.id)]).pages]
-            start = whole_pages.index(own[0])
-            assert whole_pages[start:start + len(own)] == own, c.id
+            own = [p.get_contents().get_data() for p in
+                   PdfReader(sheets[file_name(lang, "a4", c.id)]).pages]
+            assert drawn[start:start + len(own)] == own, c.id
+            start += len(own)
+        glossary = bank.t("glossary", lang)
+        assert all(glossary in page.extract_text() for page in a4.pages[start:])
+        assert start < len(a4.pages) if bank.glossary else start == len(a4.pages)
+
+
+def test_every_sheet_is_tagged_and_its_tag_tree_whole(bank: Bank,
+                                                      sheets: dict[str, Path]) -> None:
+    """Each sheet carries a complete tag tree, the merged whole sheets too: one Document
+    element; a parent-tree entry for every page and link, and none for nothing; unique
+    table-cell IDs that every header reference finds; an element per heading."""
+    import pikepdf
+
+    for name, path in sheets.items():
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.MarkInfo.Marked, name
+            root = pdf.Root.StructTreeRoot
+            assert len(root.K) == 1 and root.K[0].S == "/Document", name
+            document = root.K[0]
+            assert all(kid.P.objgen == document.objgen for kid in document.K
+                       if isinstance(kid, pikepdf.Dictionary)), name
+            nums = root.ParentTree.Nums
+            keys = sorted(int(nums[i]) for i in range(0, len(nums), 2))
+            users = sorted([int(page.obj.StructParents) for page in pdf.pages] +
+                           [int(a.StructParent) for page in pdf.pages
+                            for a in page.obj.get("/Annots", [])])
+            assert keys == users == list(range(int(root.ParentTreeNextKey))), name
+            pages = {page.objgen for page in pdf.pages}
+            kinds: dict[str, int] = {}
+            ids: list[bytes] = []
+            headers: set[bytes] = set()
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem":
+                    kinds[str(obj.S)] = kinds.get(str(obj.S), 0) + 1
+                    if "/Pg" in obj:
+                        assert obj.Pg.objgen in pages, name
+                    if "/ID" in obj:
+                        ids.append(bytes(obj.ID))
+                    attributes = obj.get("/A")
+                    for a in (attributes if isinstance(attributes, pikepdf.Array)
+                              else [attributes] if attributes is not None else []):
+                        if isinstance(a, pikepdf.Dictionary) and "/Headers" in a:
+                            headers |= {bytes(h) for h in a.Headers}
+            assert len(ids) == len(set(ids)) and headers <= set(ids), name
+            tree = root.IDTree.Names if ids else []
+            assert [bytes(tree[i]) for i in range(0, len(tree), 2)] == sorted(ids), name
+            if file_name("de", "a4") == name:
+                questions = len(bank.questions)
+                assert kinds.get("/H2") == questions, kinds
+                assert kinds.get("/H1") == len([c for c in bank.categories
+                                                if bank.in_category(c.id)]) + 1
 
 
 def test_same_content_gives_identical_bytes(bank: Bank, sheets: dict[str, Path],
-                                            tmp_path: Path) -> None:
+                                            tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    keep_layouts_in(monkeypatch, tmp_path / "kept")  # laid out again, not read back
     again = {p.name: p for p in build(bank, tmp_path, context())}
     for name, path in sheets.items():
         assert path.read_bytes() == again[name].read_bytes(), name

@@ -21,6 +21,8 @@ import typst
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import markup as mk
+from generator.pdf import typst_markup as tm
 from generator.pdf.typst_markup import block, escape, inline
 
 GOLDEN = Path(__file__).parent / "golden" / "typst"
@@ -130,3 +132,43 @@ MARKDOWN = st.lists(st.sampled_from([
 def test_any_markdown_gives_valid_typst(text: str) -> None:
     evaluate(block(text))
     evaluate(inline(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Plain words", "1. Schritt", "# Replicas", "- item", "> quote", "a_b", "x * y", "[x]",
+    "a `b`", "Tom & Jerry", "~50 %", "end  ", " lead", "two\nlines", "==", "+1", "3) drei",
+    "Ausblick…", "$HOME #tag @user", "",
+])
+def test_plain_fast_path_equals_the_parser(text: str) -> None:
+    """A text without Markdown syntax skips the parser: the result must not change."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    toks = mk.inline_tokens(text)
+    slow = tm._inline(SyntaxTreeNode(toks).children[0].children if toks else [])
+    assert tm.inline(text) == slow
+    words: list[str] = []
+    for tok in mk._walk(mk.tokens(text)):
+        if tok.type in ("text", "code_inline"):
+            words.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+    assert mk.plain(text) == " ".join("".join(words).split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab 1.#-+>*_`[]<&~!=)\n\\ä", max_size=12))
+def test_plain_fast_path_equals_the_parser_on_any_text(text: str) -> None:
+    test_plain_fast_path_equals_the_parser(text)
+
+
+def test_plain_fast_path_equals_the_parser_on_every_real_text() -> None:
+    from generator.bank import load_bank
+
+    bank = load_bank(Path(__file__).resolve().parent.parent / "content", check_lock=False)
+    texts = {t for q in bank.questions for x in q.text.values()
+             for t in (x.question, x.short_answer, *x.key_points)}
+    texts |= {c for q in bank.questions if q.table for lang in q.text
+              for row in [q.table.cells(lang)[0], *q.table.cells(lang)[1]] for c in row}
+    assert sum(map(mk.is_plain, texts)) > len(texts) // 2  # the fast path is used
+    for text in texts:
+        test_plain_fast_path_equals_the_parser(text)

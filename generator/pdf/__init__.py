@@ -1,9 +1,10 @@
 """PDF cheat sheets: the whole bank and one sheet per category, per language and paper size.
 
-Typst lays out each language once, on A4, as a contents page, one section per category
-(each starting on its own page, numbered on its own) and the glossary; :mod:`.derive`
-makes the US Letter sheet and the category sheets from those pages without laying out
-again.
+A language's sheet has sections: a contents page, one per category (each numbered on its
+own, so its pages are also the category's sheet) and the glossary. Typst lays out each
+section once, on A4, in its own process, two at a time, and keeps no layout it has seen
+before (:mod:`.sections`); :mod:`.merge` joins a language's sections into the whole sheet
+and :mod:`.derive` makes each sheet's US Letter twin without laying out again.
 
 Python gathers plain data (JSON via ``sys.inputs``) and converts Markdown to Typst markup;
 ``sheet.typ`` does all layout. Plain strings stay strings in Typst, so only Markdown-derived
@@ -18,24 +19,19 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pikepdf
-import typst
 
 from generator import diagrams, markup
-from generator.model import LANGS, Bank, Download, Question
+from generator.model import LANGS, Bank, Category, Download, Question
 
-from . import derive, typst_markup, viewer
+from . import derive, merge, sections, typst_markup
 
 if TYPE_CHECKING:
     from generator.build import Context
 
-TEMPLATE = Path(__file__).with_name("sheet.typ")
 PAPERS = ("a4", "letter")  # file name parts; Typst lays out A4 only (see derive.py)
 AUTHOR = "MLOps Interview Kit contributors"
 # Points per SVG pixel at which D2's 16 px labels print at 7 pt: the widest a diagram is
@@ -55,83 +51,48 @@ def outputs(bank: Bank) -> list[Download]:
             for cat in [None, *(c.id for c in bank.categories)]]
 
 
-def build(bank: Bank, out_dir: Path, ctx: Context,
-          timing: dict[str, float] | None = None) -> list[Path]:
+def build(bank: Bank, out_dir: Path, ctx: Context) -> list[Path]:
     """Write every sheet into ``out_dir``; returns the written paths in a stable order.
 
-    Typst lays out each language once (:mod:`.derive` makes the Letter and category sheets
-    from those pages). ``timing``, when given, receives the seconds each language took.
+    Typst lays out each section of each language once (:mod:`.sections`); a category's
+    layout is its A4 sheet, the whole sheet is every section's pages (:mod:`.merge`), and
+    :mod:`.derive` turns each A4 sheet into its US Letter one.
     """
     numbers = {q.id: i for i, q in enumerate(bank.questions, start=1)}
     figures = {q.id: i for i, q in enumerate((q for q in bank.questions if q.diagram), start=1)}
-
-    def one_language(lang: str) -> list[Path]:
-        start = time.perf_counter()
-        questions = {c.id: [_question(q, numbers[q.id], figures.get(q.id, 0), lang)
-                            for q in bank.in_category(c.id)] for c in bank.categories}
-        data = json.dumps(_sheet(bank, ctx, lang, questions))
-        a4 = viewer.show_outline(_layout_apart(data))
-        written = _write(out_dir / file_name(lang, "a4"), a4)
-        with pikepdf.open(io.BytesIO(a4)) as pdf:
-            parts = derive.sections(pdf)[:len(bank.categories)]  # then the glossary
-            for c, part in zip(bank.categories, parts, strict=True):
-                title = f"{bank.t('cheat_sheet_title', lang)}: {c.title[lang]}"
-                sheet = derive.extract(pdf, part, title)
-                written += _write(out_dir / file_name(lang, "a4", c.id), sheet)
-                written += _write(out_dir / file_name(lang, "letter", c.id),
-                                  derive.letter(sheet))
-            # Last: it moves the open document's page boxes to Letter.
-            written += _write(out_dir / file_name(lang, "letter"), derive.letter(a4, pdf))
-        if timing is not None:
-            timing[lang] = time.perf_counter() - start
-        return written
-
-    # One language after the other: Typst already lays out on every core (two languages
-    # at once: 27.7 s instead of 29.1 s at 2,000 questions), and one layout at a time
-    # halves its memory (about 900 MiB for a 2,000-question language).
-    paths = [p for lang in LANGS for p in one_language(lang)]
+    plans = {lang: _sections(bank, ctx, lang, numbers, figures) for lang in LANGS}
+    laid_out = iter(sections.lay_out([data for lang in LANGS for data in plans[lang]]))
+    paths: list[Path] = []
+    for lang in LANGS:
+        parts = [next(laid_out) for _ in plans[lang]]
+        for c, part in zip(bank.categories, parts[1:], strict=False):
+            with pikepdf.open(io.BytesIO(part)) as pdf:
+                paths += _write(out_dir, lang, c.id, derive.papers(pdf))
+        with merge.sheet(parts) as pdf:
+            paths += _write(out_dir, lang, None, derive.papers(pdf))
     order = {d.name: i for i, d in enumerate(outputs(bank))}
     return sorted(paths, key=lambda p: order[p.name])
 
 
-def layout(data: str) -> bytes:
-    """Typst's A4 layout of one language's sheet data (``sheet.typ``)."""
-    compiler = typst.Compiler(TEMPLATE, root=TEMPLATE.parent, ignore_system_fonts=True)
-    pdf = compiler.compile(format="pdf", sys_inputs={"data": data})
-    assert isinstance(pdf, bytes)
-    return pdf
+def _write(out_dir: Path, lang: str, category: str | None,
+           files: tuple[bytes, bytes]) -> list[Path]:
+    paths = [out_dir / file_name(lang, paper, category) for paper in PAPERS]
+    for path, data in zip(paths, files, strict=True):
+        path.write_bytes(data)
+    return paths
 
 
-def _layout_apart(data: str) -> bytes:
-    """:func:`layout` in a child process that ends with it.
-
-    Typst keeps what it memoised while laying out for the life of its process, and that
-    is most of its memory: at 2,000 questions 1.0 GiB after the first language, 1.6 GiB
-    after the second (measured in one process). A child hands the memory back with each
-    language. The child comes from a fork server, a clean process started for this: a
-    plain fork of a process that has laid out before inherits Typst's thread pool without
-    its threads, and the child's layout then waits for them forever."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
-        return child.submit(layout, data).result()
-
-
-def _write(path: Path, data: bytes) -> list[Path]:
-    path.write_bytes(data)
-    return [path]
-
-
-def _sheet(bank: Bank, ctx: Context, lang: str,
-           questions: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The data of a language's layout: the contents page, every category (empty ones
-    too: each has its sheet) and the glossary."""
+def _sections(bank: Bank, ctx: Context, lang: str, numbers: dict[str, int],
+              figures: dict[str, int]) -> list[str]:
+    """The data (JSON for ``sheet.typ``) of a language's sections, in the whole sheet's
+    order: the contents page, every category (empty ones too: each has its sheet) and the
+    glossary, when there is one."""
     def t(key: str) -> str:
         return bank.t(key, lang)
 
     base = ctx.site_root(lang)
     rev = ctx.revision
-    return {
+    common = {
         "lang": lang,
         "title": t("cheat_sheet_title"),
         "author": AUTHOR,
@@ -142,12 +103,36 @@ def _sheet(bank: Bank, ctx: Context, lang: str,
         "labels": {k: t(k) for k in ("revision", "page", "questions", "difficulty",
                                      "difficulty_1", "difficulty_2", "difficulty_3",
                                      "pdf_footer", "diagram", "figure", "glossary")},
-        "glossary": [{"term": x.text[lang].term, "other": x.text[_other(lang)].term,
-                      "definition": typst_markup.inline(x.text[lang].definition)}
-                     for x in sorted(bank.glossary, key=lambda x: x.text[lang].term.casefold())],
-        "categories": [{"id": c.id, "title": c.title[lang], "url": f"{base}categories/{c.id}/",
-                        "questions": questions[c.id]} for c in bank.categories],
     }
+
+    def section(part: str, name: str, document_title: str, **fields: Any) -> str:
+        return json.dumps({**common, "part": part, "section": name,
+                           "document-title": document_title, **fields}, sort_keys=True)
+
+    def url(c: Category) -> str:
+        return f"{base}categories/{c.id}/"
+
+    def span(c: Category) -> dict[str, Any]:
+        ns = [numbers[q.id] for q in bank.in_category(c.id)]
+        return {"title": c.title[lang], "url": url(c), "count": len(ns),
+                "first": min(ns, default=0), "last": max(ns, default=0)}
+
+    def questions(c: Category) -> list[dict[str, Any]]:
+        return [_question(q, numbers[q.id], figures.get(q.id, 0), lang)
+                for q in bank.in_category(c.id)]
+
+    out = [section("contents", "", t("cheat_sheet_title"), glossary=bool(bank.glossary),
+                   categories=[span(c) for c in bank.categories])]
+    out += [section("category", c.title[lang], f"{t('cheat_sheet_title')}: {c.title[lang]}",
+                    category={"title": c.title[lang], "url": url(c),
+                              "questions": questions(c)})
+            for c in bank.categories]
+    if bank.glossary:
+        out.append(section("glossary", t("glossary"), t("cheat_sheet_title"), glossary=[
+            {"term": x.text[lang].term, "other": x.text[_other(lang)].term,
+             "definition": typst_markup.inline(x.text[lang].definition)}
+            for x in sorted(bank.glossary, key=lambda x: x.text[lang].term.casefold())]))
+    return out
 
 
 def _other(lang: str) -> str:

@@ -59,7 +59,8 @@ def inline(text: str) -> str:
     Parsed inline-only like :func:`generator.markup.inline_html`, so "1. Schritt" or
     "# Replicas" stay text instead of becoming a list or a heading.
     """
-    # markup exposes no inline-token function; this is its parser, so still the one path.
+    if markup.is_plain(text):  # most strings: the parse would give one text node
+        return escape(text) if text else ""
     toks = markup.inline_tokens(text)
     return _inline(SyntaxTreeNode(toks).children[0].children if toks else [])
 
