@@ -17,17 +17,14 @@ Files: ``mlops-kit-<lang>-<paper>.pdf`` and ``mlops-kit-<lang>-<paper>-<category
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pikepdf
-
 from generator import diagrams, markup
 from generator.model import LANGS, Bank, Category, Download, Question
 
-from . import derive, merge, sections, typst_markup
+from . import derive, sections, typst_markup
 
 if TYPE_CHECKING:
     from generator.build import Context
@@ -62,14 +59,16 @@ def build(bank: Bank, out_dir: Path, ctx: Context) -> list[Path]:
     figures = {q.id: i for i, q in enumerate((q for q in bank.questions if q.diagram), start=1)}
     plans = {lang: _sections(bank, ctx, lang, numbers, figures) for lang in LANGS}
     laid_out = iter(sections.lay_out([data for lang in LANGS for data in plans[lang]]))
+    parts = {lang: [next(laid_out) for _ in plans[lang]] for lang in LANGS}
+    # Joining and writing a language's sheets is qpdf's work, seconds at 2,000 questions:
+    # each language in a child of its own, beside the other.
+    files = sections.apart(derive.sheets, [(parts[lang], len(bank.categories))
+                                           for lang in LANGS])
     paths: list[Path] = []
-    for lang in LANGS:
-        parts = [next(laid_out) for _ in plans[lang]]
-        for c, part in zip(bank.categories, parts[1:], strict=False):
-            with pikepdf.open(io.BytesIO(part)) as pdf:
-                paths += _write(out_dir, lang, c.id, derive.papers(pdf))
-        with merge.sheet(parts) as pdf:
-            paths += _write(out_dir, lang, None, derive.papers(pdf))
+    for lang, sheets in zip(LANGS, files, strict=True):
+        for category, papers in zip([None, *(c.id for c in bank.categories)], sheets,
+                                    strict=True):
+            paths += _write(out_dir, lang, category, papers)
     order = {d.name: i for i, d in enumerate(outputs(bank))}
     return sorted(paths, key=lambda p: order[p.name])
 

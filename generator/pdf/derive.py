@@ -11,13 +11,27 @@ the document's title, not its file name, in the window.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pikepdf
 
+from . import merge
+
 A4 = (Decimal("595.2756"), Decimal("841.8898"))  # points, as Typst writes them
 LETTER = (Decimal(612), Decimal(792))
+
+
+def sheets(sections: list[Path], categories: int) -> list[tuple[bytes, bytes]]:
+    """The A4 and Letter files of a language: its whole sheet (all its sections, joined),
+    then each category's sheet (the sections after the contents page, in order). Each
+    section is read once: qpdf's parsing is most of the cost."""
+    with contextlib.ExitStack() as stack:
+        parts = [stack.enter_context(pikepdf.open(path)) for path in sections]
+        out = [papers(merge.sheet(parts))]  # the first part becomes the whole sheet
+        return out + [papers(part) for part in parts[1:1 + categories]]
 
 
 def papers(pdf: pikepdf.Pdf) -> tuple[bytes, bytes]:

@@ -19,27 +19,24 @@ page, laid out with the whole sheet's title), with the page count of the whole.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pikepdf
 
 _ID = re.compile(rb"U(\d+)(x\d+y\d+)")
 
 
-@contextmanager
-def sheet(sections: list[bytes]) -> Iterator[pikepdf.Pdf]:
-    """The whole sheet, open: the sections' pages, outline and tag trees, in order."""
-    with pikepdf.open(io.BytesIO(sections[0])) as pdf:
-        tree = Tree(pdf)
-        for data in sections[1:]:
-            with pikepdf.open(io.BytesIO(data)) as section:
-                tree.append(section)
-        tree.close()
-        _count_pages(pdf)
-        yield pdf
+def sheet(sections: list[pikepdf.Pdf]) -> pikepdf.Pdf:
+    """The whole sheet: the first section with every other section's pages, outline and tag
+    tree appended, in order. The others stay as they were and must stay open until the
+    sheet is written (qpdf copies their streams when it writes)."""
+    tree = Tree(sections[0])
+    for section in sections[1:]:
+        tree.append(section)
+    tree.close()
+    _count_pages(sections[0])
+    return sections[0]
 
 
 class Tree:

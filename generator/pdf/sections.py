@@ -5,7 +5,8 @@ is the unit of change and of memory: editing a question changes one category's d
 a category laid out alone needs a fifth of the memory of its whole language (about
 200 MiB instead of 900 MiB at 2,000 questions). A layout's PDF is kept in
 ``$MLOPS_KIT_CACHE/pdf`` under the SHA-256 of its data, the template and the Typst
-version, so a build lays out only the sections whose data changed. Typst's output is
+version, so a build lays out only the sections whose data changed, and the later steps
+read it from there (qpdf reads a file faster than bytes handed over from Python). Typst's output is
 deterministic, so a kept layout is the bytes a new one would be.
 """
 
@@ -16,14 +17,17 @@ import hashlib
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import typst
 
 from generator import caches
 
 TEMPLATE = Path(__file__).with_name("sheet.typ")
+T = TypeVar("T")
 KEEP_DAYS = 30  # a kept layout nobody used for this long is deleted
 
 
@@ -44,47 +48,47 @@ def cores() -> int:
     return max(1, min(allowed, int(threads))) if threads.isdigit() else allowed
 
 
-def lay_out(sections: list[str]) -> list[bytes]:
-    """The layout of every section's data, in order: kept ones read back, the others laid
-    out, the longest first, ``cores()`` at a time."""
+def lay_out(sections: list[str]) -> list[Path]:
+    """The layout of every section's data, in order, as files in the store: kept ones as
+    they are, the others laid out, ``cores()`` at a time."""
     folder = caches.cache_dir("pdf")
     version = _version()
-    names = [hashlib.sha256(version + data.encode("utf-8")).hexdigest() + ".pdf"
+    paths = [folder / (hashlib.sha256(version + data.encode("utf-8")).hexdigest() + ".pdf")
              for data in sections]
-    found: dict[str, bytes] = {}
-    for name in set(names):
-        with contextlib.suppress(OSError):
-            data = (folder / name).read_bytes()
-            if _whole(data):  # else laid out again and written anew
-                found[name] = data
-                os.utime(folder / name)  # still in use: see _forget_unused
-    missing = {name: data for name, data in zip(names, sections, strict=True)
-               if name not in found}
+    missing = {path: data for path, data in zip(paths, sections, strict=True)
+               if not _whole(path)}
+    for path in set(paths) - set(missing):
+        os.utime(path)  # still in use: see _forget_unused
     if missing:
-        found.update(_lay_out_apart(missing))
         folder.mkdir(parents=True, exist_ok=True)
-        for name in missing:
-            _keep(folder / name, found[name])
+        for path, pdf in _lay_out_apart({str(p): d for p, d in missing.items()}).items():
+            _keep(Path(path), pdf)
         _forget_unused(folder)
-    return [found[name] for name in names]
+    return paths
 
 
 def _lay_out_apart(sections: dict[str, str]) -> dict[str, bytes]:
-    """:func:`layout` of each section in a child process that ends with it.
+    """:func:`layout` of each section, the longest first, so the last to finish is short."""
+    order = sorted(sections, key=lambda name: -len(sections[name]))
+    return dict(zip(order, apart(layout, [(sections[name],) for name in order]), strict=True))
+
+
+def apart(function: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T]:
+    """``function(*args)`` for each of ``calls``, ``cores()`` at a time, each in a child
+    process that ends with it.
 
     Typst keeps what it memoised while laying out for the life of its process, and that is
-    most of its memory, so each section gets a new child, which hands the memory back. The
+    most of its memory, so each call gets a new child, which hands the memory back. The
     children come from a fork server, a clean process started for this: a plain fork of a
     process that has laid out before inherits Typst's thread pool without its threads, and
-    the child's layout then waits for them forever. The longest sections go first, so the
-    last to finish is a short one."""
+    the child's layout then waits for them forever. ``function`` must be importable from
+    a module the server has loaded (this one and :mod:`.derive`)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    order = sorted(sections, key=lambda name: -len(sections[name]))
-    with ProcessPoolExecutor(max_workers=min(cores(), len(order)), mp_context=context,
-                             max_tasks_per_child=1) as children:
-        futures = {name: children.submit(layout, sections[name]) for name in order}
-        return {name: future.result() for name, future in futures.items()}
+    context.set_forkserver_preload([__name__, f"{__package__}.derive"])
+    with ProcessPoolExecutor(max_workers=max(1, min(cores(), len(calls))),
+                             mp_context=context, max_tasks_per_child=1) as children:
+        futures = [children.submit(function, *args) for args in calls]
+        return [future.result() for future in futures]
 
 
 def _version() -> bytes:
@@ -92,18 +96,24 @@ def _version() -> bytes:
     return TEMPLATE.read_bytes() + f"\0typst {typst.__version__}\0".encode()
 
 
-def _whole(pdf: bytes) -> bool:
-    """Whether a kept file is a whole PDF (Typst ends each with ``%%EOF``); a damaged one
-    is laid out again."""
-    return pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-64:]
+def _whole(path: Path) -> bool:
+    """Whether a kept file is there and whole (Typst ends each with ``%%EOF``); a missing
+    or damaged one is laid out again."""
+    try:
+        with path.open("rb") as f:
+            start = f.read(5)
+            f.seek(max(0, path.stat().st_size - 64))
+            return start == b"%PDF-" and b"%%EOF" in f.read()
+    except OSError:
+        return False
 
 
 def _keep(path: Path, pdf: bytes) -> None:
-    """Write a layout atomically: a build that stops half-way leaves no damaged file."""
-    with contextlib.suppress(OSError):
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pdf)
-        partial.replace(path)
+    """Write a layout atomically: a build that stops half-way leaves no damaged file, and
+    two builds at once never read half a file."""
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(pdf)
+    partial.replace(path)
 
 
 def _forget_unused(folder: Path) -> None:
