@@ -9,7 +9,9 @@ Each size is a copy of the real bank grown to N questions (tables and diagrams i
 proportion as the real content; every copy's diagram labels differ so D2 really renders
 them). Per size it prints the build's own timings of validate, decks, PDFs and site (both
 languages) and the wall time of the whole command, each the median of ``--runs`` full
-builds in fresh processes; the peak memory of a build; and a bare ``mkdocs build`` (both
+builds in fresh processes; the PDFs alone with no layout kept, with all kept and after
+editing one question; the peak memory of a build that lays out every sheet; and a bare
+``mkdocs build`` (both
 languages, same pages and navigation, no hooks), so the generator's overhead shows as a
 ratio. The first, cold-cache build (every D2 diagram rendered) is reported separately.
 """
@@ -172,11 +174,18 @@ def measure(size: int, runs: int) -> dict[str, float]:
                 samples.setdefault(name, []).append(seconds)
         for name, values in samples.items():
             row[name] = statistics.median(values)
-        # The sheets alone, with every core (beside the site they get one).
-        pdf_steps: dict[str, float] = {}
-        run([*build, "--only", "pdf", "--out", str(work / "pdf-only")], env, pdf_steps)
-        row["pdf_alone"] = pdf_steps.get("pdf", float("nan"))
+        # The sheets alone, with every core (beside the site they get one): with no kept
+        # layouts (a fresh clone), with all kept (nothing changed) and after one edit.
+        pdf_only = [*build, "--only", "pdf", "--out", str(work / "pdf-only")]
+        for column, prepare in (("pdf_alone", lambda: forget_layouts(work)),
+                                ("pdf_kept", lambda: None),
+                                ("pdf_edit", lambda: edit_one(content))):
+            prepare()
+            pdf_steps: dict[str, float] = {}
+            run(pdf_only, env, pdf_steps)
+            row[column] = pdf_steps.get("pdf", float("nan"))
         row["bare_mkdocs"] = statistics.median(bare_mkdocs(content, work) for _ in range(runs))
+        forget_layouts(work)  # the peak of a build that lays out every sheet
         row["peak_mib"], row["peak_rss_mib"] = peak_memory(build, env)
         # Validation with no cache (a fresh clone), as `mlops-kit validate` runs it.
         row["validate_cold"] = run([*cli, "validate", "--no-cache", "--content", str(content)],
@@ -189,6 +198,23 @@ def measure(size: int, runs: int) -> dict[str, float]:
         return row
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def forget_layouts(work: Path) -> None:
+    """Empty the store of kept PDF layouts, as in a fresh clone."""
+    shutil.rmtree(work / "cache" / "pdf", ignore_errors=True)
+
+
+def edit_one(content: Path) -> None:
+    """Change one key point of one question (both languages) and lock it, as an author
+    would: the sheets of its category and the whole sheets change."""
+    path = sorted((content / "questions").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r"(\n  key_points:\n    - [\"']?)", r"\1Edited ", text)
+    if edited == text:
+        raise SystemExit(f"no key points to edit in {path}")
+    path.write_text(edited, encoding="utf-8")
+    run([sys.executable, "-m", "generator", "lock", "--content", str(content)])
 
 
 def _gzip_kib(path: Path) -> float:
@@ -210,13 +236,14 @@ def main() -> None:
         print(f"measuring {size} questions ({runs} runs)...", file=sys.stderr)
         rows.append(measure(size, runs))
     cols = ["size", "validate", "validate_cold", "markdown", "decks", "pdf", "pdf_alone",
-            "site", "total", "cold"]
+            "pdf_kept", "pdf_edit", "site", "total", "cold"]
     print("| questions | validate s | validate, no cache s | markdown s | decks s "
-          "| PDFs s (beside site) | PDFs s (alone) | site s (both languages at once) "
+          "| PDFs s (beside site) | PDFs s (alone, none kept) | PDFs s (alone, all kept) "
+          "| PDFs s (alone, one edit) | site s (both languages at once) "
           "| total s | cold total s | bare mkdocs s | total / bare | peak MiB (PSS) "
           "| peak MiB (RSS) | site MiB "
           "| search index KiB (gzip, de) | study data KiB (gzip, de) |")
-    print("|" + "---|" * 17)
+    print("|" + "---|" * 19)
     for r in rows:
         cells = [f"{int(r['size'])}"] + [f"{r.get(c, 0.0):.2f}" for c in cols[1:]]
         cells += [f"{r['bare_mkdocs']:.2f}", f"{r['total'] / r['bare_mkdocs']:.2f}",
