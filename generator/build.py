@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import multiprocessing
-import os
 import shutil
 import sys
 import tempfile
@@ -28,7 +27,11 @@ from .downloads import fill_sizes, write_manifest
 from .model import LANG_ROOTS, LANGS, Bank, Download
 
 OUTPUTS = ("decks", "pdf", "site")
-BACKGROUND = ("decks", "pdf")  # built beside the site
+BESIDE = ("decks",)  # built in this process while the site builds in two others
+# Built after the site, once its worker processes have ended and handed their memory back:
+# the PDF renderer lays out and joins on every core, in children of its own (about 250 and
+# 340 MiB each at 2,000 questions), which beside two MkDocs builds would pass 1 GiB.
+AFTER = ("pdf",)
 ENGLISH = "site-en"  # staging folder of the English site until it moves into site/en
 # The repository: mkdocs.yml, theme overrides and templates are code, not content, so a
 # content folder elsewhere (tests, forks) is still rendered with this project's config.
@@ -107,32 +110,26 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        # Decks, PDFs and the English site build in forked processes while the German
-        # site builds here: both cores work, and the workers' Python (cards, sheet data,
-        # a whole MkDocs build) does not contend with this process for the GIL. The site
-        # only needs the download names, known up front. Forked before any thread starts,
-        # once the Markdown cache is filled; English first, so decks and PDFs share the
-        # other worker.
+        # Both languages of the site build in forked processes while the decks build
+        # here: both cores work, and the workers' Python (a whole MkDocs build each) does
+        # not contend with this process for the GIL. The site only needs the download
+        # names, known up front. Forked before any thread starts, once the Markdown cache
+        # is filled. The PDFs follow once the workers have ended (see AFTER).
+        for name in chosen:
+            (staging / name).mkdir()
         fork = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=2, mp_context=fork) as background:
-            pending = []
-            beside = "site" in chosen
+        with ProcessPoolExecutor(max_workers=2, mp_context=fork) as sites:
+            pending = [sites.submit(_site_language, progress, lang, bank, staging / folder, ctx)
+                       for lang, folder in (("de", "site"), ("en", ENGLISH))
+                       if "site" in chosen]
             for name in chosen:
-                (staging / name).mkdir()
-            if beside:
-                pending.append(background.submit(_site_language, progress, "en", bank,
-                                                 staging / ENGLISH, ctx))
-            for name in chosen:
-                if beside and name in BACKGROUND:
-                    pending.append(background.submit(_render_beside_site, progress, name,
-                                                     bank, staging / name, ctx))
-            for name in chosen:
-                if name == "site":
-                    _site_language(progress, "de", bank, staging / name, ctx)
-                elif not (beside and name in BACKGROUND):
+                if name in BESIDE or (name != "site" and not pending):
                     _render(progress, name, bank, staging / name, ctx)
             for future in pending:
                 future.result()  # re-raises a renderer's error here
+        for name in chosen:
+            if pending and name in AFTER:
+                _render(progress, name, bank, staging / name, ctx)
         if "site" in chosen:
             site_module = chosen["site"]
             site_module.join(staging / "site", staging / ENGLISH, ctx.site_url)
@@ -144,24 +141,15 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
     return bank
 
 
-def _render_beside_site(progress: Progress, name: str, bank: Bank, target: Path,
-                        ctx: Context) -> None:
-    """Render in the background process on one core: Typst would otherwise lay out on
-    both and slow the site, the longest step. Set in the child only, before Typst starts
-    its thread pool; `mlops-kit build --only pdf` still lays out on every core."""
-    os.environ["RAYON_NUM_THREADS"] = "1"
-    _render(progress, name, bank, target, ctx)
-
-
 def _site_language(progress: Progress, lang: str, bank: Bank, target: Path,
                    ctx: Context) -> None:
-    """Build one language of the site (module level: English builds in a child)."""
+    """Build one language of the site (module level: each language builds in a child)."""
     with progress.step(f"site {lang}"):
         renderers(("site",))["site"].build_language(bank, target, ctx, lang)
 
 
 def _render(progress: Progress, name: str, bank: Bank, target: Path, ctx: Context) -> None:
-    """Run one renderer into ``target`` (module level: the PDF job runs in a child)."""
+    """Run one renderer into ``target`` (module level: the decks build in a child)."""
     with progress.step(name):
         renderers((name,))[name].build(bank, target, ctx)
 

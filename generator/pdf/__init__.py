@@ -2,9 +2,10 @@
 
 A language's sheet has sections: a contents page, one per category (each numbered on its
 own, so its pages are also the category's sheet) and the glossary. Typst lays out each
-section once, on A4, in its own process, two at a time, and keeps no layout it has seen
-before (:mod:`.sections`); :mod:`.merge` joins a language's sections into the whole sheet
-and :mod:`.derive` makes each sheet's US Letter twin without laying out again.
+section on A4, in a process of its own, one per core at a time, and keeps each layout by
+its data, so a later build lays out only what changed (:mod:`.sections`). :mod:`.merge`
+joins a language's sections into the whole sheet (pages, bookmarks, tag tree) and
+:mod:`.derive` writes each sheet for A4 and US Letter without laying out again.
 
 Python gathers plain data (JSON via ``sys.inputs``) and converts Markdown to Typst markup;
 ``sheet.typ`` does all layout. Plain strings stay strings in Typst, so only Markdown-derived

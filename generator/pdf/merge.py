@@ -62,7 +62,8 @@ class Tree:
             _shift(page.obj, "/StructParents", self.next_key)
             for annot in page.obj.get("/Annots", []):
                 _shift(annot, "/StructParent", self.next_key)
-        root = pdf.copy_foreign(section.Root.StructTreeRoot)  # one copy: qpdf is fast at it
+        # One copy of the whole tree: qpdf parses each object once (most of the cost).
+        root = pdf.copy_foreign(section.Root.StructTreeRoot)
         self.nums += [(key + self.next_key, value) for key, value in _number_tree(root.ParentTree)]
         for child in _children(_document(root)):
             child.P = self.document

@@ -5,9 +5,9 @@ is the unit of change and of memory: editing a question changes one category's d
 a category laid out alone needs a fifth of the memory of its whole language (about
 200 MiB instead of 900 MiB at 2,000 questions). A layout's PDF is kept in
 ``$MLOPS_KIT_CACHE/pdf`` under the SHA-256 of its data, the template and the Typst
-version, so a build lays out only the sections whose data changed, and the later steps
-read it from there (qpdf reads a file faster than bytes handed over from Python). Typst's output is
-deterministic, so a kept layout is the bytes a new one would be.
+version, so a build lays out only the sections whose data changed; the later steps read
+it from there (qpdf reads a file faster than bytes handed over from Python). Typst's
+output is deterministic, so a kept layout is the bytes a new one would be.
 """
 
 from __future__ import annotations
@@ -40,9 +40,8 @@ def layout(data: str) -> bytes:
 
 
 def cores() -> int:
-    """How many sections to lay out at once: one per core this process may use, or one
-    when the build has asked Typst for a single thread (``RAYON_NUM_THREADS=1`` beside the
-    site build, which needs the other core)."""
+    """How many children to run at once: one per core this process may use, or fewer when
+    ``RAYON_NUM_THREADS`` (Typst's thread count) asks for fewer."""
     allowed = len(os.sched_getaffinity(0))
     threads = os.environ.get("RAYON_NUM_THREADS", "")
     return max(1, min(allowed, int(threads))) if threads.isdigit() else allowed
@@ -61,16 +60,20 @@ def lay_out(sections: list[str]) -> list[Path]:
         os.utime(path)  # still in use: see _forget_unused
     if missing:
         folder.mkdir(parents=True, exist_ok=True)
-        for path, pdf in _lay_out_apart({str(p): d for p, d in missing.items()}).items():
-            _keep(Path(path), pdf)
+        _lay_out_apart({str(path): data for path, data in missing.items()})
         _forget_unused(folder)
     return paths
 
 
-def _lay_out_apart(sections: dict[str, str]) -> dict[str, bytes]:
-    """:func:`layout` of each section, the longest first, so the last to finish is short."""
-    order = sorted(sections, key=lambda name: -len(sections[name]))
-    return dict(zip(order, apart(layout, [(sections[name],) for name in order]), strict=True))
+def _lay_out_apart(sections: dict[str, str]) -> None:
+    """Lay out each section (file to write: data) in a child, the longest first, so the
+    last to finish is a short one; each child writes its file."""
+    order = sorted(sections, key=lambda path: -len(sections[path]))
+    apart(_lay_out_into, [(Path(path), sections[path]) for path in order])
+
+
+def _lay_out_into(path: Path, data: str) -> None:
+    _keep(path, layout(data))
 
 
 def apart(function: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T]:
