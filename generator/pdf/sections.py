@@ -7,7 +7,8 @@ a category laid out alone needs a fifth of the memory of its whole language (abo
 ``$MLOPS_KIT_CACHE/pdf`` under the SHA-256 of its data, the template and the Typst
 version, so a build lays out only the sections whose data changed; the later steps read
 it from there (qpdf reads a file faster than bytes handed over from Python). Typst's
-output is deterministic, so a kept layout is the bytes a new one would be.
+output is deterministic, so a kept layout is the bytes a new one would be. The finished
+sheets are kept beside the layouts (:func:`generator.pdf.derive.sheets`).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def lay_out(sections: list[str]) -> list[Path]:
     paths = [folder / (hashlib.sha256(version + data.encode("utf-8")).hexdigest() + ".pdf")
              for data in sections]
     missing = {path: data for path, data in zip(paths, sections, strict=True)
-               if not _whole(path)}
+               if not whole(path)}
     for path in set(paths) - set(missing):
         os.utime(path)  # still in use: see _forget_unused
     if missing:
@@ -73,7 +74,7 @@ def _lay_out_apart(sections: dict[str, str]) -> None:
 
 
 def _lay_out_into(path: Path, data: str) -> None:
-    _keep(path, layout(data))
+    keep(path, layout(data))
 
 
 def apart(function: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T]:
@@ -99,7 +100,7 @@ def _version() -> bytes:
     return TEMPLATE.read_bytes() + f"\0typst {typst.__version__}\0".encode()
 
 
-def _whole(path: Path) -> bool:
+def whole(path: Path) -> bool:
     """Whether a kept file is there and whole (Typst ends each with ``%%EOF``); a missing
     or damaged one is laid out again."""
     try:
@@ -111,7 +112,7 @@ def _whole(path: Path) -> bool:
         return False
 
 
-def _keep(path: Path, pdf: bytes) -> None:
+def keep(path: Path, pdf: bytes) -> None:
     """Write a layout atomically: a build that stops half-way leaves no damaged file, and
     two builds at once never read half a file."""
     partial = path.with_suffix(f".{os.getpid()}.tmp")
