@@ -238,7 +238,8 @@ def main() -> None:
     cols = ["size", "validate", "validate_cold", "markdown", "decks", "pdf", "pdf_alone",
             "pdf_kept", "pdf_edit", "site", "total", "cold"]
     print("| questions | validate s | validate, no cache s | markdown s | decks s "
-          "| PDFs s (in the build, after the site) | PDFs s (alone, none kept) | PDFs s (alone, all kept) "
+          "| PDFs s (in the build, after the site) | PDFs s (alone, none kept) "
+          "| PDFs s (alone, all kept) "
           "| PDFs s (alone, one edit) | site s (both languages at once) "
           "| total s | cold total s | bare mkdocs s | total / bare | peak MiB (PSS) "
           "| peak MiB (RSS) | site MiB "
