@@ -123,12 +123,12 @@ def build(content: Path, out: Path, progress: Progress, only: tuple[str, ...] = 
                        for lang, folder in (("de", "site"), ("en", ENGLISH))
                        if "site" in chosen]
             for name in chosen:
-                if name in BESIDE or (name != "site" and not pending):
+                if name in BESIDE:
                     _render(progress, name, bank, staging / name, ctx)
             for future in pending:
                 future.result()  # re-raises a renderer's error here
         for name in chosen:
-            if pending and name in AFTER:
+            if name in AFTER:
                 _render(progress, name, bank, staging / name, ctx)
         if "site" in chosen:
             site_module = chosen["site"]

@@ -122,7 +122,7 @@ def _cached_tokens(text: str) -> list[Token]:
 
 # Every character that can start Markdown inline syntax (code, emphasis, links, images,
 # HTML, entities, escapes, strikethrough, breaks); a text without any parses to one text
-# node, so callers may skip the parser (tests/test_markup.py checks every real text).
+# node, so callers may skip the parser (tests/test_typst_markup.py checks every real text).
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&~!\n\r]")
 
 

@@ -171,23 +171,23 @@ def _attribute_dicts(element: pikepdf.Object) -> list[pikepdf.Object]:
 
 
 def _number_tree(node: pikepdf.Object) -> Iterator[tuple[int, pikepdf.Object]]:
-    """The (key, value) pairs of a number tree, flat or with kids."""
-    if "/Nums" in node:
-        nums = node.Nums
-        for i in range(0, len(nums), 2):
-            yield int(nums[i]), nums[i + 1]
-    for kid in node.get("/Kids", []):
-        yield from _number_tree(kid)
+    """The (key, value) pairs of a number tree."""
+    return ((int(key), value) for key, value in _leaves(node, "/Nums"))
 
 
 def _name_tree(node: pikepdf.Object) -> Iterator[tuple[bytes, pikepdf.Object]]:
-    """The (name, value) pairs of a name tree, flat or with kids."""
-    if "/Names" in node:
-        names = node.Names
-        for i in range(0, len(names), 2):
-            yield bytes(names[i]), names[i + 1]
+    """The (name, value) pairs of a name tree."""
+    return ((bytes(name), value) for name, value in _leaves(node, "/Names"))
+
+
+def _leaves(node: pikepdf.Object, kind: str) -> Iterator[tuple[pikepdf.Object, pikepdf.Object]]:
+    """The pairs of a number (``/Nums``) or name (``/Names``) tree, flat or with kids."""
+    if kind in node:
+        pairs = node[kind]
+        for i in range(0, len(pairs), 2):
+            yield pairs[i], pairs[i + 1]
     for kid in node.get("/Kids", []):
-        yield from _name_tree(kid)
+        yield from _leaves(kid, kind)
 
 
 def _tables(names: Iterator[bytes]) -> int:

@@ -41,11 +41,8 @@ def layout(data: str) -> bytes:
 
 
 def cores() -> int:
-    """How many children to run at once: one per core this process may use, or fewer when
-    ``RAYON_NUM_THREADS`` (Typst's thread count) asks for fewer."""
-    allowed = len(os.sched_getaffinity(0))
-    threads = os.environ.get("RAYON_NUM_THREADS", "")
-    return max(1, min(allowed, int(threads))) if threads.isdigit() else allowed
+    """How many children to run at once: one per core this process may use."""
+    return len(os.sched_getaffinity(0))
 
 
 def lay_out(sections: list[str]) -> list[Path]:

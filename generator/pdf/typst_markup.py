@@ -60,7 +60,7 @@ def inline(text: str) -> str:
     "# Replicas" stay text instead of becoming a list or a heading.
     """
     if markup.is_plain(text):  # most strings: the parse would give one text node
-        return escape(text) if text else ""
+        return escape(text)
     toks = markup.inline_tokens(text)
     return _inline(SyntaxTreeNode(toks).children[0].children if toks else [])
 
